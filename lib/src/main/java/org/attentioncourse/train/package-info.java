@@ -1,0 +1,2 @@
+/** Training support: device choice and reporting (the training loop grows here). */
+package org.attentioncourse.train;

@@ -1,0 +1,38 @@
+package org.attentioncourse.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+
+  @Test
+  void replacesContentAndLeavesNoTemporaryFiles(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("sub/result.csv");
+    AtomicFiles.writeString(f, "a\n1\n");
+    AtomicFiles.writeString(f, "a\n2\n");
+    assertEquals("a\n2\n", Files.readString(f));
+    try (var files = Files.list(f.getParent())) {
+      assertEquals(1, files.count());
+    }
+  }
+
+  @Test
+  void aFailedWriteNamesTheFileAndKeepsTheOldOne(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("model.bin");
+    AtomicFiles.writeString(f, "old");
+    Path blocker = dir.resolve("blocker");
+    Files.writeString(blocker, "a file, not a folder");
+    var e =
+        assertThrows(
+            UncheckedIOException.class, () -> AtomicFiles.writeString(blocker.resolve("x.bin"), "new"));
+    assertTrue(e.getMessage().contains("x.bin"), e.getMessage());
+    assertEquals("old", Files.readString(f));
+  }
+}
