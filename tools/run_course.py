@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Executes the course's notebooks in real Jupyter with the course's Java kernel and builds a browsable book.
+
+For every notebook (in name order, or the ones given): runs all cells with nbclient, writes the executed
+copy and an HTML page under OUT (never into notebooks/), and records the time, the kernel's peak resident
+memory (VmHWM of the kernel process) and the first error with its cell and traceback. Then writes
+OUT/index.html (the course as a book), OUT/summary.json and prints a summary table.
+
+A failing notebook stops at its first failing cell (later cells depend on it); the other notebooks still
+run, so one run shows every broken notebook. The exit status is 1 when any notebook failed.
+
+The size knob: COURSE_SCALE (ci, default, full) is passed to the kernel through the environment.
+"""
+import argparse
+import html
+import json
+import os
+import re
+import sys
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "target" / "course"
+
+# Keep every bit of Jupyter state inside the build folder, and find the course kernel there.
+for var, sub in (("JUPYTER_DATA_DIR", "jupyter"), ("JUPYTER_RUNTIME_DIR", "jupyter/runtime"),
+                 ("JUPYTER_CONFIG_DIR", "jupyter/config"), ("IPYTHONDIR", "ipython")):
+    os.environ.setdefault(var, str(WORK / sub))
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    [str(WORK / "jupyter")] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p])
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+
+import nbformat  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError  # noqa: E402
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+KERNEL = "attention-course"
+
+
+def strip_ansi(s):
+    return ANSI.sub("", s)
+
+
+def kernel_peak_kib(client):
+    """Peak resident memory of the kernel process so far (VmHWM), in KiB, or None."""
+    try:
+        pid = client.km.provisioner.process.pid
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (AttributeError, OSError, ValueError):
+        return None
+    return None
+
+
+def title_of(nb, fallback):
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def export_html(nb, path, title):
+    from nbconvert import HTMLExporter
+    exporter = HTMLExporter(template_name="lab")
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    write_atomic(path, body)
+
+
+def write_atomic(path, text):
+    tmp = path.with_name("." + path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_one(src, out_dir, timeout, startup_timeout):
+    nb = nbformat.read(src, as_version=4)
+    title = title_of(nb, src.stem)
+    result = {"notebook": src.name, "title": title, "ok": False, "seconds": None,
+              "kernel_peak_mb": None, "failed_cell": None, "error": None}
+    peak = {"kib": None}
+    current = {"index": None}
+
+    def on_cell_execute(cell, cell_index, **kwargs):
+        current["index"] = cell_index
+
+    def on_cell_executed(**kwargs):
+        kib = kernel_peak_kib(client)
+        if kib is not None:
+            peak["kib"] = max(peak["kib"] or 0, kib)
+
+    client = NotebookClient(
+        nb, kernel_name=KERNEL, timeout=timeout, startup_timeout=startup_timeout,
+        allow_errors=False, record_timing=True, on_cell_executed=on_cell_executed,
+        on_cell_execute=on_cell_execute,
+        resources={"metadata": {"path": str(src.parent)}})
+    start = time.monotonic()
+    log_path = out_dir / "logs" / f"{src.stem}.kernel.log"
+    log_path.parent.mkdir(exist_ok=True)
+    result["kernel_log"] = str(log_path)
+    log = open(log_path, "w")
+    try:
+        # the kernel's own stdout/stderr (JVM warnings, native crashes) go to a log, not the terminal
+        client.execute(stdout=log, stderr=log)
+        result["ok"] = True
+    except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError, TimeoutError) as e:
+        index = current["index"]  # the cell that was running: an error, a timeout or a dead kernel
+        kind = type(e).__name__
+        result["failed_cell"] = index
+        result["error"] = f"{kind}: {strip_ansi(str(e)).strip()}"
+    except Exception as e:  # anything else is a bug of this runner or of Jupyter: keep the whole trace
+        result["error"] = "runner error: " + "".join(traceback.format_exception(e))
+    finally:
+        log.close()
+    result["seconds"] = round(time.monotonic() - start, 1)
+    if peak["kib"] is not None:
+        result["kernel_peak_mb"] = round(peak["kib"] / 1024, 1)
+    stem = src.stem
+    out_nb = out_dir / f"{stem}.ipynb"
+    write_atomic(out_nb, nbformat.writes(nb))
+    try:
+        export_html(nb, out_dir / f"{stem}.html", title)
+    except Exception as e:  # the executed notebook is already saved; report and go on
+        result.setdefault("warnings", []).append(f"HTML export failed: {e}")
+    return result
+
+
+def write_index(results, out_dir, scale):
+    rows = []
+    for r in results:
+        stem = Path(r["notebook"]).stem
+        status = "ok" if r["ok"] else f"FAILED at cell {r['failed_cell']}"
+        rows.append(
+            f"<tr><td><a href=\"{html.escape(stem)}.html\">{html.escape(r['title'])}</a></td>"
+            f"<td>{html.escape(r['notebook'])}</td><td class=\"{'ok' if r['ok'] else 'bad'}\">{status}</td>"
+            f"<td>{r['seconds']}</td><td>{r['kernel_peak_mb'] if r['kernel_peak_mb'] is not None else ''}</td>"
+            f"<td><a href=\"{html.escape(stem)}.ipynb\">ipynb</a></td></tr>")
+    page = f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Attention in Java: the course</title>
+<style>
+body {{ font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em; }}
+table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding: .3em .6em; text-align: left; }}
+.ok {{ color: #2a7d2a; }} .bad {{ color: #b00020; font-weight: bold; }}
+</style></head><body>
+<h1>Attention in Java: the course</h1>
+<p>Executed {time.strftime('%Y-%m-%d %H:%M')} at scale <b>{html.escape(scale)}</b> with the kernel
+"Java (attention course)". Each page holds the notebook with all its figures and tables.</p>
+<table><tr><th>Notebook</th><th>File</th><th>Status</th><th>Seconds</th><th>Kernel peak (MB)</th><th></th></tr>
+{chr(10).join(rows)}
+</table></body></html>
+"""
+    write_atomic(out_dir / "index.html", page)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("notebooks", nargs="*", help="notebooks to run (default: notebooks/[0-9]*.ipynb)")
+    p.add_argument("--out", default=str(WORK / "book"), help="output folder (default: target/course/book)")
+    p.add_argument("--timeout", type=int, default=int(os.environ.get("COURSE_CELL_TIMEOUT", "900")),
+                   help="seconds a cell may run (default 900, or COURSE_CELL_TIMEOUT)")
+    p.add_argument("--startup-timeout", type=int, default=60, help="seconds the kernel may take to start")
+    args = p.parse_args(argv)
+
+    notebooks = [Path(n).resolve() for n in args.notebooks] or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    if not notebooks:
+        print("no notebooks found", file=sys.stderr)
+        return 2
+    for n in notebooks:
+        if not n.is_file():
+            print(f"no such notebook: {n}", file=sys.stderr)
+            return 2
+    out_dir = Path(args.out).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    scale = os.environ.get("COURSE_SCALE", "default")
+    print(f"Running {len(notebooks)} notebook(s) at COURSE_SCALE={scale} into {out_dir}", flush=True)
+
+    results = []
+    for n in notebooks:
+        print(f"  {n.name} ...", end="", flush=True)
+        r = run_one(n, out_dir, args.timeout, args.startup_timeout)
+        results.append(r)
+        mem = f", kernel peak {r['kernel_peak_mb']} MB" if r["kernel_peak_mb"] is not None else ""
+        print(f" {'ok' if r['ok'] else 'FAILED'} in {r['seconds']} s{mem}", flush=True)
+        for w in r.get("warnings", []):
+            print(f"    warning: {w}")
+        if not r["ok"]:
+            where = "kernel start-up" if r["failed_cell"] is None else f"cell {r['failed_cell']}"
+            print(f"\n---- {n.name}: {where} failed ----\n{r['error']}", flush=True)
+            tail = Path(r["kernel_log"]).read_text(errors="replace").splitlines()[-15:]
+            if tail:
+                print(f"---- last lines of the kernel's log ({r['kernel_log']}) ----\n" + "\n".join(tail))
+            print("----\n", flush=True)
+
+    write_index(results, out_dir, scale)
+    write_atomic(out_dir / "summary.json", json.dumps(
+        {"scale": scale, "notebooks": results,
+         "total_seconds": round(sum(r["seconds"] or 0 for r in results), 1),
+         "kernel_peak_mb": max((r["kernel_peak_mb"] or 0 for r in results), default=None)}, indent=2) + "\n")
+    failed = [r["notebook"] for r in results if not r["ok"]]
+    print(f"\nBook: {out_dir / 'index.html'}")
+    print(f"Total {sum(r['seconds'] or 0 for r in results):.1f} s; highest kernel peak "
+          f"{max((r['kernel_peak_mb'] or 0 for r in results), default=0)} MB")
+    if failed:
+        print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
