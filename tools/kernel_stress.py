@@ -24,12 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import kernel as course_kernel  # noqa: E402
 
 
-def one_start(kernel_name, wait):
+RACE2_MARK = "before the kernel's handlers were ready"
+
+
+def one_start(kernel_name, wait, log_path):
     from jupyter_client.manager import KernelManager
     km = KernelManager(kernel_name=kernel_name)
     t0 = time.monotonic()
-    with open(os.devnull, "w") as devnull:
-        km.start_kernel(stdout=devnull, stderr=devnull)
+    with open(log_path, "w") as log:
+        km.start_kernel(stdout=log, stderr=log)
     kc = km.client()
     kc.start_channels()
     try:
@@ -62,10 +65,13 @@ def main(argv=None):
     os.environ["JUPYTER_PATH"] = str(WORK / "jupyter")
     os.environ.setdefault("JUPYTER_RUNTIME_DIR", str(WORK / "jupyter" / "runtime"))
 
-    times, hangs = [], 0
+    times, hangs, race2 = [], 0, 0
+    log_path = WORK / "stress-kernel.log"
     print(f"Starting kernel '{name}' {args.starts} times (a start that does not answer in {args.wait:.0f} s is a hang)")
     for i in range(1, args.starts + 1):
-        r = one_start(name, args.wait)
+        r = one_start(name, args.wait, log_path)
+        if RACE2_MARK in log_path.read_text(errors="replace"):
+            race2 += 1  # the fix caught the second race: without it this start would have hung
         if isinstance(r, Exception):
             hangs += 1
             print(f"  start {i:3d}: HANG ({type(r).__name__}: {r})", flush=True)
@@ -74,6 +80,8 @@ def main(argv=None):
             if i % 10 == 0 or i == args.starts:
                 print(f"  {i:3d} starts, {hangs} hangs so far; last start to first result {r:.2f} s", flush=True)
     summary = f"{args.starts} starts, {hangs} hangs"
+    if not args.without_fix:
+        summary += f" (the fix caught the handler-map race in {race2} of them)"
     if times:
         summary += (f"; start to first result: min {min(times):.2f} s, median {statistics.median(times):.2f} s,"
                     f" max {max(times):.2f} s")

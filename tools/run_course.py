@@ -135,7 +135,8 @@ def write_index(results, out_dir, scale):
     rows = []
     for r in results:
         stem = Path(r["notebook"]).stem
-        status = "ok" if r["ok"] else f"FAILED at cell {r['failed_cell']}"
+        status = "ok" if r["ok"] else "FAILED at " + (
+            "kernel start-up" if r["failed_cell"] is None else f"cell {r['failed_cell']}")
         rows.append(
             f"<tr><td><a href=\"{html.escape(stem)}.html\">{html.escape(r['title'])}</a></td>"
             f"<td>{html.escape(r['notebook'])}</td><td class=\"{'ok' if r['ok'] else 'bad'}\">{status}</td>"
