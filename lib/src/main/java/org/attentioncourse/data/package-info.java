@@ -1,0 +1,17 @@
+/**
+ * Seeded synthetic tasks that separate what attention mechanisms can do.
+ *
+ * <ul>
+ *   <li>Position-only: {@link org.attentioncourse.data.Copy}, {@link org.attentioncourse.data.Reverse}. A fixed,
+ *       input-independent attention pattern solves them, so a Random Synthesizer can learn them exactly.
+ *   <li>Content-based: {@link org.attentioncourse.data.AssociativeRecall}, {@link org.attentioncourse.data.Sort}.
+ *       Which position holds the answer depends on the token values.
+ *   <li>Hierarchical: {@link org.attentioncourse.data.ListOps}, nested expressions classified by their value.
+ * </ul>
+ *
+ * <p>Every task produces {@link org.attentioncourse.data.Example}s in one shared layout (see {@link
+ * org.attentioncourse.data.Vocab} for the reserved ids); {@link org.attentioncourse.data.Splits} draws disjoint,
+ * deterministic train/validation/test sets and {@link org.attentioncourse.data.Batches} cuts them into {@link
+ * org.attentioncourse.data.Batch}es that become DJL arrays.
+ */
+package org.attentioncourse.data;
