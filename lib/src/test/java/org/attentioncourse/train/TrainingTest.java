@@ -1,0 +1,150 @@
+package org.attentioncourse.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import org.attentioncourse.attention.TransformerModel;
+import org.attentioncourse.data.Reverse;
+import org.attentioncourse.data.Splits;
+import org.attentioncourse.data.Task;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingTest {
+
+  static final Task REVERSE = Reverse.defaults();
+
+  static TransformerModel small(Task task) {
+    return TransformerModel.forTask(task, TransformerModel.builder().dModel(32).heads(2).layers(1));
+  }
+
+  @Test
+  void aSmallModelLearnsReverse() {
+    Splits data = Splits.generate(REVERSE, 4000, 200, 500, Splits.DEFAULT_SEED);
+    TransformerModel model = TransformerModel.forTask(REVERSE, TransformerModel.builder().dModel(64).heads(4).layers(2));
+    TrainResult r =
+        Training.run(model, REVERSE, data, TrainConfig.defaults().steps(400).batchSize(32).learningRate(3e-3)
+            .evalEvery(100).progress(false));
+    assertTrue(r.test().tokenAccuracy() >= 0.95, "token accuracy on reverse: " + r.test());
+    assertTrue(r.lossAt(400) < r.lossAt(1) / 5, "loss must fall: " + r.lossAt(1) + " → " + r.lossAt(400));
+  }
+
+  @Test
+  void twoRunsWithTheSameSeedGiveTheSameLosses() {
+    Splits data = Splits.generate(REVERSE, 300, 50, 50, 7);
+    List<Double> a = Training.run(small(REVERSE), REVERSE, data, quick(25)).losses();
+    List<Double> b = Training.run(small(REVERSE), REVERSE, data, quick(25)).losses();
+    assertEquals(a, b, "same seed, same device: identical loss at every step");
+    List<Double> c = Training.run(small(REVERSE), REVERSE, data, quick(25).seed(8)).losses();
+    assertTrue(!a.equals(c), "another seed gives another run");
+  }
+
+  static TrainConfig quick(int steps) {
+    return TrainConfig.defaults().steps(steps).batchSize(16).evalEvery(1000).progress(false);
+  }
+
+  @Test
+  void arraysDoNotAccumulateAcrossSteps() {
+    Splits data = Splits.generate(REVERSE, 200, 20, 20, 3);
+    Map<Integer, Integer> live = new java.util.HashMap<>();
+    Training.run(
+        small(REVERSE), REVERSE, data,
+        quick(60).listener((step, loss, trainer) -> {
+          if (step == 15 || step == 60) {
+            live.put(step, countResources(trainer.getManager()));
+          }
+        }));
+    assertEquals(live.get(15), live.get(60), "live arrays after step 15 vs step 60: " + live);
+  }
+
+  /** Live resources (arrays and sub-managers) under {@code m}, counted recursively. */
+  static int countResources(NDManager m) {
+    try {
+      Field f = BaseNDManager.class.getDeclaredField("resources");
+      f.setAccessible(true);
+      int n = 0;
+      for (Object r : ((Map<?, ?>) f.get(m)).values()) {
+        n++;
+        if (r instanceof NDManager child) {
+          n += countResources(child);
+        }
+      }
+      return n;
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("cannot inspect the NDManager", e);
+    }
+  }
+
+  @Test
+  void anInterruptStopsTrainingWithinOneBatchAndSaves(@TempDir Path dir) {
+    Splits data = Splits.generate(REVERSE, 200, 20, 20, 3);
+    List<Integer> steps = new ArrayList<>();
+    try {
+      var e =
+          assertThrows(
+              CancellationException.class,
+              () -> Training.run(small(REVERSE), REVERSE, data, quick(100).checkpoints(dir, 0)
+                  .listener((step, loss, trainer) -> {
+                    steps.add(step);
+                    if (step == 5) {
+                      Thread.currentThread().interrupt(); // what stopping the kernel does
+                    }
+                  })));
+      assertTrue(e.getMessage().contains("after step 5"), e.getMessage());
+      assertEquals(5, steps.size(), "no step after the interrupt");
+      assertTrue(Files.exists(dir.resolve("last.params")), "parameters saved on the way out");
+    } finally {
+      Thread.interrupted(); // clear the flag for the next test
+    }
+  }
+
+  @Test
+  void checkpointsRestoreTheSameModel(@TempDir Path dir) throws Exception {
+    Splits data = Splits.generate(REVERSE, 200, 20, 20, 3);
+    TransformerModel trained = small(REVERSE);
+    Training.run(trained, REVERSE, data, quick(10).checkpoints(dir, 5));
+    assertTrue(Files.exists(dir.resolve("step-000005.params")));
+    assertTrue(Files.exists(dir.resolve("step-000010.params")));
+    try (NDManager m = NDManager.newBaseManager()) {
+      TransformerModel restored = small(REVERSE);
+      restored.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, REVERSE.length()),
+          new ai.djl.ndarray.types.Shape(1, REVERSE.length()));
+      Checkpoints.load(restored, dir.resolve("last.params"), m);
+      TransformerModel again = small(REVERSE);
+      again.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, REVERSE.length()),
+          new ai.djl.ndarray.types.Shape(1, REVERSE.length()));
+      Checkpoints.load(again, dir.resolve("step-000010.params"), m);
+      var batch = org.attentioncourse.data.Batch.of(data.test().subList(0, 4)).toNDList(m);
+      var ps = new ai.djl.training.ParameterStore(m, false);
+      NDArray a = restored.forward(ps, new NDList(batch.get(0), batch.get(1)), false).head();
+      NDArray b = again.forward(ps, new NDList(batch.get(0), batch.get(1)), false).head();
+      assertTrue(a.allClose(b, 0, 0, false), "the last checkpoint is step 10");
+      var e = assertThrows(IllegalArgumentException.class, () -> Checkpoints.load(restored, dir.resolve("nope.params"), m));
+      assertTrue(e.getMessage().contains("nope.params"), e.getMessage());
+    }
+  }
+
+  @Test
+  void askingForAGpuOnACpuMachineFails() {
+    if (Engine.getInstance().getGpuCount() > 0) {
+      return; // this machine has a GPU: nothing to test here
+    }
+    Splits data = Splits.generate(REVERSE, 50, 10, 10, 3);
+    var e = assertThrows(IllegalStateException.class,
+        () -> Training.run(small(REVERSE), REVERSE, data, quick(1).device("gpu")));
+    assertTrue(e.getMessage().contains("sees none"), e.getMessage());
+  }
+}
