@@ -69,7 +69,12 @@ public final class ScaledDotProductAttention extends AbstractBlock {
     Shapes.keyMask(keyMask, B, Tk, K.getShape());
     long d = Shapes.dim(Q, -1);
 
-    NDArray S = Q.matMul(K.swapAxes(-1, -2)).div(Math.sqrt(d)); // (…, Tq, Tk)
+    // The scale is an array of this batch's manager, not a Java number: DJL turns a number into a scalar array
+    // that aliases a Java buffer and closes it right after the division, while autograd still needs it for the
+    // backward pass. Once the garbage collector frees that buffer the gradients read freed memory (sporadic
+    // NaN gradients, seen with DJL 0.35.1). An array owned by the manager lives until the batch is done.
+    NDArray scale = Q.getManager().create(Math.sqrt(d)).toType(Q.getDataType(), false);
+    NDArray S = Q.matMul(K.swapAxes(-1, -2)).div(scale); // (…, Tq, Tk)
     NDArray bias = maskBias(Q.getManager(), keyMask, Tq, Tk, causal, Q.getShape().dimension(), Q.getDataType());
     if (bias != null) {
       S = S.add(bias);

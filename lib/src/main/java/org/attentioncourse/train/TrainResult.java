@@ -19,6 +19,7 @@ import tech.tablesaw.api.Table;
  * @param validation (step, evaluation) pairs
  * @param test evaluation on the test split after the last step
  * @param seconds wall-clock time of the training loop (evaluation included)
+ * @param model the DJL model holding the trained parameters; {@link #close()} frees them
  */
 public record TrainResult(
     String name,
@@ -28,7 +29,15 @@ public record TrainResult(
     List<Double> losses,
     List<Checkpoint> validation,
     Evaluation test,
-    double seconds) {
+    double seconds,
+    ai.djl.Model model)
+    implements AutoCloseable {
+
+  /** Frees the trained parameters (native memory); the block cannot be used afterwards. */
+  @Override
+  public void close() {
+    model.close();
+  }
 
   /** A validation check. */
   public record Checkpoint(int step, Evaluation evaluation) {}

@@ -65,7 +65,11 @@ public final class Training {
                     .optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
                     .optClipGrad(1f) // element-wise clip: one bad batch cannot blow the weights up
                     .build());
-    try (Model model = Model.newInstance("course-model", device)) {
+    // The Model owns the parameters and outlives this method (it is returned inside the result, so the trained
+    // block can be inspected); the Trainer owns gradients and optimiser state and is closed here.
+    Model model = Model.newInstance("course-model", device);
+    boolean ok = false;
+    try {
       model.setBlock(block);
       try (Trainer trainer = model.newTrainer(tc)) {
         int B = config.batchSize();
@@ -113,9 +117,14 @@ public final class Training {
         Evaluation test = Evaluation.of(block, task, data.test(), trainer.getManager(), B);
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.println(String.format(Locale.ROOT, "Done in %.1f s. Test: %s", seconds, test));
+        ok = true;
         return new TrainResult(
             name, device.toString(), parameters, config.steps(), List.copyOf(losses), List.copyOf(validation),
-            test, seconds);
+            test, seconds, model);
+      }
+    } finally {
+      if (!ok) {
+        model.close(); // a failed or stopped run frees its parameters at once
       }
     }
   }

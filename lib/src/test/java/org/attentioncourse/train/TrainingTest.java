@@ -35,21 +35,35 @@ class TrainingTest {
   void aSmallModelLearnsReverse() {
     Splits data = Splits.generate(REVERSE, 4000, 200, 500, Splits.DEFAULT_SEED);
     TransformerModel model = TransformerModel.forTask(REVERSE, TransformerModel.builder().dModel(64).heads(4).layers(2));
-    TrainResult r =
+    try (TrainResult r =
         Training.run(model, REVERSE, data, TrainConfig.defaults().steps(400).batchSize(32).learningRate(3e-3)
-            .evalEvery(100).progress(false));
-    assertTrue(r.test().tokenAccuracy() >= 0.95, "token accuracy on reverse: " + r.test());
-    assertTrue(r.lossAt(400) < r.lossAt(1) / 5, "loss must fall: " + r.lossAt(1) + " → " + r.lossAt(400));
+            .evalEvery(100).progress(false))) {
+      assertTrue(r.test().tokenAccuracy() >= 0.95, "token accuracy on reverse: " + r.test());
+      assertTrue(r.lossAt(400) < r.lossAt(1) / 5, "loss must fall: " + r.lossAt(1) + " → " + r.lossAt(400));
+      // the trained model can still be inspected: every head's rows sum to 1
+      double[][][][] maps = org.attentioncourse.attention.AttentionMaps.of(model, data.test().get(0));
+      assertEquals(2, maps.length);
+      assertEquals(4, maps[0].length);
+      for (double[] row : maps[1][3]) {
+        assertEquals(1.0, java.util.Arrays.stream(row).sum(), 1e-5);
+      }
+    }
   }
 
   @Test
   void twoRunsWithTheSameSeedGiveTheSameLosses() {
     Splits data = Splits.generate(REVERSE, 300, 50, 50, 7);
-    List<Double> a = Training.run(small(REVERSE), REVERSE, data, quick(25)).losses();
-    List<Double> b = Training.run(small(REVERSE), REVERSE, data, quick(25)).losses();
+    List<Double> a = losses(small(REVERSE), data, quick(25));
+    List<Double> b = losses(small(REVERSE), data, quick(25));
     assertEquals(a, b, "same seed, same device: identical loss at every step");
-    List<Double> c = Training.run(small(REVERSE), REVERSE, data, quick(25).seed(8)).losses();
+    List<Double> c = losses(small(REVERSE), data, quick(25).seed(8));
     assertTrue(!a.equals(c), "another seed gives another run");
+  }
+
+  static List<Double> losses(TransformerModel model, Splits data, TrainConfig config) {
+    try (TrainResult r = Training.run(model, REVERSE, data, config)) {
+      return r.losses();
+    }
   }
 
   static TrainConfig quick(int steps) {
@@ -60,8 +74,8 @@ class TrainingTest {
   void arraysDoNotAccumulateAcrossSteps() {
     Splits data = Splits.generate(REVERSE, 200, 20, 20, 3);
     Map<Integer, Integer> live = new java.util.HashMap<>();
-    Training.run(
-        small(REVERSE), REVERSE, data,
+    losses(
+        small(REVERSE), data,
         quick(60).listener((step, loss, trainer) -> {
           if (step == 15 || step == 60) {
             live.put(step, countResources(trainer.getManager()));
@@ -115,7 +129,7 @@ class TrainingTest {
   void checkpointsRestoreTheSameModel(@TempDir Path dir) throws Exception {
     Splits data = Splits.generate(REVERSE, 200, 20, 20, 3);
     TransformerModel trained = small(REVERSE);
-    Training.run(trained, REVERSE, data, quick(10).checkpoints(dir, 5));
+    losses(trained, data, quick(10).checkpoints(dir, 5));
     assertTrue(Files.exists(dir.resolve("step-000005.params")));
     assertTrue(Files.exists(dir.resolve("step-000010.params")));
     try (NDManager m = NDManager.newBaseManager()) {
