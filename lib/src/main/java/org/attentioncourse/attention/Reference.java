@@ -98,6 +98,7 @@ public final class Reference {
   }
   // endregion
 
+  // region matmul
   /** (n, k) × (k, m) → (n, m). */
   public static double[][] matmul(double[][] a, double[][] b) {
     int k = b.length;
@@ -116,6 +117,7 @@ public final class Reference {
     }
     return c;
   }
+  // endregion
 
   /** x W + b for x (T, in), W (in, out), b (out) or null. */
   public static double[][] linear(double[][] x, double[][] W, double[] b) {
