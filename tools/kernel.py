@@ -179,7 +179,7 @@ def install(where):
         spec_dir = write(tmp)
         dest = ksm.install_kernel_spec(
             str(spec_dir), KERNEL_NAME, user=(kind == "user"),
-            prefix=(str(Path(sys.prefix)) if kind == "sys-prefix" else prefix), replace=True)
+            prefix=(str(Path(sys.prefix)) if kind == "sys-prefix" else prefix))  # replaces an older copy
     print(f"Installed kernel '{DISPLAY_NAME}' ({KERNEL_NAME}) in {dest}")
     return dest
 
