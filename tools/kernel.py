@@ -115,6 +115,10 @@ def kernel_json(java, conf_dir, with_fix=True):
         f"-Djava.util.logging.config.file={conf_dir / 'logging.properties'}",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
         f"-Dcourse.home={ROOT}",
+        # One libtorch thread by default: with two, every operation waits for the second thread, and when anything
+        # else runs on a 2-core machine that wait was measured at ~50 ms per call (a T=256 attention: 51 ms with
+        # two threads under load, 1.3 ms with one). COURSE_TORCH_THREADS raises it on bigger machines.
+        f"-Dai.djl.pytorch.num_threads={os.environ.get('COURSE_TORCH_THREADS', '1')}",
     ]
     if version >= 22:
         jvm.append("--enable-native-access=ALL-UNNAMED")  # libtorch via JNA, without warnings
