@@ -86,6 +86,14 @@ public final class TransformerModel extends AbstractBlock {
         .build();
   }
 
+  /**
+   * A causal language model: per-position logits over the vocabulary, every layer masked so that position t sees
+   * only positions ≤ t. Train it with targets = the input shifted by one.
+   */
+  public static TransformerModel causalLanguageModel(int vocabSize, int maxLength, Builder b) {
+    return b.vocabSize(vocabSize).maxLength(maxLength).perToken(vocabSize).causal(true).build();
+  }
+
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -1,0 +1,64 @@
+package org.attentioncourse.attention;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+class TransformerModelTest {
+
+  @Test
+  void aCausalModelIgnoresTheFuture() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      TransformerModel lm =
+          TransformerModel.causalLanguageModel(12, 10, TransformerModel.builder().dModel(16).heads(2).layers(2));
+      lm.initialize(m, DataType.FLOAT32, new Shape(1, 8), new Shape(1, 8));
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray a = m.create(new int[][] {{3, 4, 5, 6, 7, 8, 9, 10}});
+      NDArray b = m.create(new int[][] {{3, 4, 5, 6, 11, 2, 1, 0}}); // same first 4 tokens
+      NDArray la = lm.forward(ps, new NDList(a), false).head(); // (1, 8, 12)
+      NDArray lb = lm.forward(ps, new NDList(b), false).head();
+      assertEquals(new Shape(1, 8, 12), la.getShape());
+      NDArray pastA = la.get(new NDIndex(":, :4"));
+      NDArray pastB = lb.get(new NDIndex(":, :4"));
+      assertTrue(pastA.allClose(pastB, 0, 0, false), "positions 0-3 must not see tokens 4-7");
+      assertTrue(!la.get(new NDIndex(":, 4:")).allClose(lb.get(new NDIndex(":, 4:"))), "later positions do");
+    }
+  }
+
+  @Test
+  void aPooledClassifierHasOneRowPerExampleAndPaddingDoesNotMatter() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      TransformerModel clf =
+          TransformerModel.builder().vocabSize(10).maxLength(6).dModel(16).heads(2).layers(1).pooled(3).build();
+      clf.initialize(m, DataType.FLOAT32, new Shape(2, 6), new Shape(2, 6));
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray tokens = m.create(new int[][] {{5, 6, 7, 0, 0, 0}, {5, 6, 7, 9, 9, 9}}); // same real tokens
+      NDArray mask = m.create(new float[][] {{1, 1, 1, 0, 0, 0}, {1, 1, 1, 0, 0, 0}});
+      NDArray logits = clf.forward(ps, new NDList(tokens, mask), false).head();
+      assertEquals(new Shape(2, 3), logits.getShape());
+      assertTrue(logits.get(0).allClose(logits.get(1), 1e-5, 1e-6, false), "what sits under padding is ignored");
+    }
+  }
+
+  @Test
+  void configurationErrorsAreClear() {
+    var e = assertThrows(IllegalArgumentException.class, () -> TransformerModel.builder().maxLength(4).perToken(3).build());
+    assertTrue(e.getMessage().contains("vocabSize"), e.getMessage());
+    var e2 = assertThrows(IllegalArgumentException.class, () -> TransformerModel.builder().vocabSize(5).maxLength(4).build());
+    assertTrue(e2.getMessage().contains("perToken"), e2.getMessage());
+    var e3 =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> TransformerModel.builder().vocabSize(5).maxLength(4).dModel(10).heads(3).perToken(5).build());
+    assertTrue(e3.getMessage().contains("10") && e3.getMessage().contains("3"), e3.getMessage());
+  }
+}
