@@ -7,11 +7,82 @@ import java.util.random.RandomGenerator;
  * The layout Copy, Reverse and Sort share: {@code x1 .. xn SEP BLANK×n}, answers at the n BLANK positions.
  *
  * <p>One place for it keeps the three tasks identical except for the answer, which is the point of comparing
- * them: Copy and Reverse need positions only, Sort needs contents.
+ * them: Copy and Reverse need positions only, Sort needs contents. A subclass says only what the answer is.
  */
-final class AnswerLayout {
+public abstract sealed class AnswerLayout implements Task permits Copy, Reverse, Sort {
 
-  private AnswerLayout() {}
+  /** Default number of symbols per example. */
+  public static final int DEFAULT_N = 8;
+
+  /** Default alphabet size (symbols shown as digits 0..9). */
+  public static final int DEFAULT_ALPHABET = 10;
+
+  private final int n;
+  private final int alphabet;
+
+  AnswerLayout(int n, int alphabet) {
+    check(name(), n, alphabet);
+    this.n = n;
+    this.alphabet = alphabet;
+  }
+
+  /** The n answers for the n drawn symbols {@code xs}. */
+  abstract int[] answers(int[] xs);
+
+  /** How the blanks are filled, for {@link #describe()}: "the same symbols", "them in reverse order", .... */
+  abstract String fillRule();
+
+  /** Number of symbols per example. */
+  public int n() {
+    return n;
+  }
+
+  /** Alphabet size. */
+  public int alphabet() {
+    return alphabet;
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.SEQUENCE;
+  }
+
+  @Override
+  public int length() {
+    return 2 * n + 1;
+  }
+
+  @Override
+  public int vocabSize() {
+    return Vocab.FIRST_SYMBOL + alphabet;
+  }
+
+  @Override
+  public int numClasses() {
+    return vocabSize();
+  }
+
+  @Override
+  public Example generate(RandomGenerator rng) {
+    int[] xs = draw(rng, n, alphabet);
+    return example(xs, answers(xs));
+  }
+
+  @Override
+  public String tokenName(int id) {
+    return tokenName(name(), id, vocabSize());
+  }
+
+  @Override
+  public String describe() {
+    return name() + ": " + n + " symbols from an alphabet of " + alphabet + ", then SEP and " + n
+        + " blanks to fill with " + fillRule() + "; T=" + length() + (positionOnly() ? "; position-only" : "; content-based");
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "(n=" + n + ", alphabet=" + alphabet + ")";
+  }
 
   /** Checks n and the alphabet size, naming the task in the message. */
   static void check(String task, int n, int alphabet) {
