@@ -42,6 +42,11 @@ public record TrainResult(
   /** A validation check. */
   public record Checkpoint(int step, Evaluation evaluation) {}
 
+  /** The trained block (for example the {@code TransformerModel} that was passed to {@link Training#run}). */
+  public ai.djl.nn.Block block() {
+    return model.getBlock();
+  }
+
   /** The loss after step {@code n} (1-based). */
   public double lossAt(int n) {
     return losses.get(n - 1);
