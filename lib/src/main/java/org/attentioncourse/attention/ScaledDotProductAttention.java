@@ -83,6 +83,25 @@ public final class ScaledDotProductAttention extends AbstractBlock {
   }
 
   /**
+   * Adds the mask M to attention logits S (B or 1, H, Tq, Tk): padded keys and (when causal) later keys get
+   * {@link #MASKED}. Every mechanism that forms logits (softmax attention, the Synthesizer's synthesized
+   * matrices) masks through this one method.
+   */
+  public static NDArray maskLogits(NDArray S, NDArray keyMask, boolean causal) {
+    Shapes.rank(S, "logits", 4);
+    long Tq = Shapes.dim(S, -2);
+    long Tk = Shapes.dim(S, -1);
+    if (keyMask != null) {
+      Shapes.keyMask(keyMask, keyMask.getShape().get(0), Tk, S.getShape());
+    }
+    if (causal && Tq != Tk) {
+      throw new IllegalArgumentException("causal masking needs square logits, got shape " + S.getShape());
+    }
+    NDArray bias = maskBias(S.getManager(), keyMask, Tq, Tk, causal, 4, S.getDataType());
+    return bias == null ? S : S.add(bias);
+  }
+
+  /**
    * The additive mask M: 0 where a query may look at a key, {@link #MASKED} elsewhere; null when nothing is
    * masked. Shape (B or 1, 1 …, Tq, Tk), broadcast over heads.
    */

@@ -1,0 +1,151 @@
+package org.attentioncourse.synthesizer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.attentioncourse.attention.AttentionEdit;
+import org.attentioncourse.attention.AttentionMechanism;
+import org.attentioncourse.attention.ScaledDotProductAttention;
+
+/**
+ * What every Synthesizer variant shares: Y = softmax(M(B)) G(X) W_O, with the logits B synthesized by the
+ * subclass, M the padding/causal mask, G the value projection and W_O the output projection (as in multi-head
+ * attention, so parameter counts compare fairly). Heads split D into H blocks of D/H as usual.
+ *
+ * <p>The synthesized matrices are tied to a maximum length l: a shorter input uses the leading T×T block; a
+ * longer one is an error naming both lengths.
+ */
+public abstract class SynthesizedAttention extends AbstractBlock implements AttentionMechanism {
+
+  protected final int dModel;
+  protected final int heads;
+  protected final int maxLength;
+  private final Linear value;
+  private final Linear output;
+  private boolean causal;
+  private AttentionEdit edit;
+
+  protected SynthesizedAttention(int dModel, int heads, int maxLength) {
+    super((byte) 1);
+    if (dModel < 1 || heads < 1 || dModel % heads != 0) {
+      throw new IllegalArgumentException(
+          "model width " + dModel + " must be a positive multiple of the number of heads " + heads);
+    }
+    if (maxLength < 1) {
+      throw new IllegalArgumentException("maximum length must be positive, got " + maxLength);
+    }
+    this.dModel = dModel;
+    this.heads = heads;
+    this.maxLength = maxLength;
+    value = addChildBlock("value", Linear.builder().setUnits(dModel).build());
+    output = addChildBlock("output", Linear.builder().setUnits(dModel).build());
+  }
+
+  /**
+   * The logits B before masking, (B or 1, H, T, T). Arrays derived from parameters must be attached to {@code
+   * x}'s manager (see {@link #local}) so that they are freed with the batch.
+   */
+  protected abstract NDArray logits(ParameterStore ps, NDArray x, boolean training);
+
+  /** Moves an array derived from a parameter (a slice, a product) to the batch's manager. */
+  protected static NDArray local(NDArray derived, NDArray x) {
+    derived.attach(x.getManager());
+    return derived;
+  }
+
+  @Override
+  public NDArray attend(ParameterStore ps, NDArray x, NDArray keyMask, boolean causal, boolean training) {
+    if (x.getShape().dimension() != 3 || x.getShape().get(2) != dModel) {
+      throw new IllegalArgumentException(
+          "x has shape " + x.getShape() + " but this " + getClass().getSimpleName() + " expects (B, T, " + dModel + ")");
+    }
+    long B = x.getShape().get(0);
+    long T = x.getShape().get(1);
+    if (T > maxLength) {
+      throw new IllegalArgumentException(
+          "sequence length " + T + " is longer than the synthesized matrices' maximum length " + maxLength);
+    }
+    NDArray logits = ScaledDotProductAttention.maskLogits(logits(ps, x, training), keyMask, causal);
+    NDArray A = logits.softmax(-1); // (B or 1, H, T, T)
+    if (A.getShape().get(0) != B) {
+      A = A.broadcast(B, heads, T, T); // input-independent variants: one matrix for the whole batch
+    }
+    if (edit != null) {
+      Shape computed = A.getShape();
+      A = edit.apply(A, keyMask);
+      if (!A.getShape().equals(computed)) {
+        throw new IllegalStateException("an attention edit returned shape " + A.getShape() + " for " + computed);
+      }
+    }
+    long dh = dModel / heads;
+    NDArray V = value.forward(ps, new NDList(x), training).head().reshape(B, T, heads, dh).swapAxes(1, 2);
+    NDArray Y = A.matMul(V).swapAxes(1, 2).reshape(B, T, dModel); // (B, T, D)
+    return output.forward(ps, new NDList(Y), training).head();
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(attend(ps, inputs.head(), inputs.size() > 1 ? inputs.get(1) : null, causal, training));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputs) {
+    return new Shape[] {inputs[0]};
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    value.initialize(manager, dataType, inputShapes[0]);
+    output.initialize(manager, dataType, inputShapes[0]);
+    initializeSynthesis(manager, dataType, inputShapes[0]);
+  }
+
+  /** Initialises the subclass's own child blocks, if any; x is (B, T, D). */
+  protected void initializeSynthesis(NDManager manager, DataType dataType, Shape x) {}
+
+  @Override
+  public int heads() {
+    return heads;
+  }
+
+  @Override
+  public boolean isCausal() {
+    return causal;
+  }
+
+  @Override
+  public void setCausal(boolean causal) {
+    this.causal = causal;
+  }
+
+  @Override
+  public boolean hasAttentionMatrix() {
+    return true;
+  }
+
+  @Override
+  public void setEdit(AttentionEdit edit) {
+    this.edit = edit;
+  }
+
+  @Override
+  public AttentionEdit edit() {
+    return edit;
+  }
+
+  /** The maximum length l the synthesized matrices are built for. */
+  public int maxLength() {
+    return maxLength;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "(D=" + dModel + ", H=" + heads + ", l=" + maxLength + (causal ? ", causal" : "") + ")";
+  }
+}

@@ -1,0 +1,40 @@
+package org.attentioncourse.synthesizer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.attentioncourse.attention.TransformerModel;
+import org.attentioncourse.data.Reverse;
+import org.attentioncourse.data.Splits;
+import org.attentioncourse.data.Task;
+import org.attentioncourse.train.TrainConfig;
+import org.attentioncourse.train.TrainResult;
+import org.attentioncourse.train.Training;
+import org.junit.jupiter.api.Test;
+
+/** The Random Synthesizer inside the course's model: it trains, and it does not leak arrays per step. */
+class SynthesizerTrainingTest {
+
+  @Test
+  void aRandomSynthesizerLearnsReverseWithoutGrowingMemory() {
+    Task task = Reverse.defaults();
+    Splits data = Splits.generate(task, 4000, 200, 500, Splits.DEFAULT_SEED);
+    TransformerModel model =
+        TransformerModel.forTask(
+            task, TransformerModel.builder().dModel(64).heads(4).layers(2).attention("random", Synthesizers.random()));
+    Map<Integer, Integer> live = new HashMap<>();
+    try (TrainResult r =
+        Training.run(model, task, data, TrainConfig.defaults().steps(400).batchSize(32).learningRate(3e-3)
+            .evalEvery(400).progress(false)
+            .listener((step, loss, trainer) -> {
+              if (step == 50 || step == 400) {
+                live.put(step, org.attentioncourse.train.TrainingTestSupport.countResources(trainer.getManager()));
+              }
+            }))) {
+      assertTrue(r.test().tokenAccuracy() >= 0.95, "reverse with a Random Synthesizer: " + r.test());
+    }
+    assertEquals(live.get(50), live.get(400), "live arrays after step 50 vs 400: " + live);
+  }
+}
