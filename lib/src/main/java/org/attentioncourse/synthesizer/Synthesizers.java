@@ -27,6 +27,32 @@ public final class Synthesizers {
     return DenseSynthesizer::new;
   }
 
+  /** Factorized Dense with a·b = l chosen as close to √l as l allows. */
+  public static AttentionFactory factorizedDense() {
+    return (d, h, l) -> {
+      int[] ab = Sources.FactorizedDense.balancedFactors(l);
+      return new SynthesizedAttention(d, h, l, java.util.List.of(new Sources.FactorizedDense(d, h, l, ab[0], ab[1])));
+    };
+  }
+
+  /** Random + vanilla dot product, mixed inside the softmax ("R+V"). */
+  public static AttentionFactory randomPlusVanilla() {
+    return (d, h, l) -> new SynthesizedAttention(d, h, l,
+        java.util.List.of(new Sources.Random(d, h, l, true), new Sources.DotProduct(d, h, l)));
+  }
+
+  /** Dense + vanilla dot product ("D+V"). */
+  public static AttentionFactory densePlusVanilla() {
+    return (d, h, l) -> new SynthesizedAttention(d, h, l,
+        java.util.List.of(new Sources.Dense(d, h, l), new Sources.DotProduct(d, h, l)));
+  }
+
+  /** Random + Dense ("R+D"). */
+  public static AttentionFactory randomPlusDense() {
+    return (d, h, l) -> new SynthesizedAttention(d, h, l,
+        java.util.List.of(new Sources.Random(d, h, l, true), new Sources.Dense(d, h, l)));
+  }
+
   /** The paper's extra parameters per head (Table 1): random l², factorized random 2lk, dense d² + d·l. */
   public static long paperRandom(int l) {
     return (long) l * l;
@@ -38,5 +64,9 @@ public final class Synthesizers {
 
   public static long paperDense(int d, int l) {
     return (long) d * d + (long) d * l;
+  }
+
+  public static long paperFactorizedDense(int d, int a, int b) {
+    return (long) d * d + (long) d * (a + b);
   }
 }

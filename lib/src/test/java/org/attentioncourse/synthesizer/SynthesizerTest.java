@@ -51,7 +51,51 @@ class SynthesizerTest {
         new RandomSynthesizer(D, H, L, true),
         new RandomSynthesizer(D, H, L, false),
         new FactorizedRandomSynthesizer(D, H, L, 3),
-        new DenseSynthesizer(D, H, L));
+        new DenseSynthesizer(D, H, L),
+        (SynthesizedAttention) Synthesizers.factorizedDense().create(D, H, L),
+        (SynthesizedAttention) Synthesizers.randomPlusVanilla().create(D, H, L),
+        (SynthesizedAttention) Synthesizers.densePlusVanilla().create(D, H, L),
+        (SynthesizedAttention) Synthesizers.randomPlusDense().create(D, H, L));
+  }
+
+  @Test
+  void factorizedDenseRowsHoldEveryProductOnce() {
+    int T = 10; // = l, so every position is kept: a = 2, b = 5
+    SynthesizedAttention s = init((SynthesizedAttention) Synthesizers.factorizedDense().create(D, H, L), T);
+    NDArray logits = s.logits(new ParameterStore(m, false), input(4, T), false); // (1, H, T, T)
+    double[] row = logits.get(new ai.djl.ndarray.index.NDIndex("0, 0, 0, :")).toDoubleArray();
+    assertEquals(L, java.util.Arrays.stream(row).map(v -> Math.round(v * 1e9) / 1e9).distinct().count(),
+        "the flattened outer product has l distinct entries; tiling both factors would give at most 5");
+    int[] ab = Sources.FactorizedDense.balancedFactors(L);
+    assertEquals(2, ab[0]);
+    assertEquals(5, ab[1]);
+    SynthesizedAttention one = init((SynthesizedAttention) Synthesizers.factorizedDense().create(D, 1, L), T);
+    assertEquals(Synthesizers.paperFactorizedDense(D, 2, 5), count(one, "hidden_weight", "toA_weight", "toB_weight"));
+    assertThrows(IllegalArgumentException.class, () -> new Sources.FactorizedDense(D, H, L, 3, 4));
+  }
+
+  @Test
+  void mixturesStartEvenAndLearnTheirWeights() {
+    int T = 4;
+    SynthesizedAttention s = init((SynthesizedAttention) Synthesizers.randomPlusVanilla().create(D, H, L), T);
+    double[] alpha = s.mixtureWeights();
+    assertEquals(0.5, alpha[0], 1e-12);
+    assertEquals(0.5, alpha[1], 1e-12);
+    Parameter mix = null;
+    for (var p : s.getParameters()) {
+      if (p.getKey().endsWith("mix")) {
+        mix = p.getValue();
+      }
+    }
+    try (NDManager batch = m.newSubManager();
+        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray x = input(3, T);
+      x.attach(batch);
+      NDArray out = s.forward(new ParameterStore(batch, false), new NDList(x), true).head();
+      gc.backward(out.mul(out).sum());
+    }
+    assertTrue(mix.getArray().getGradient().abs().sum().getDouble() > 0, "the mixture weights get a gradient");
+    assertEquals("Synthesizer[R+V](D=8, H=2, l=10)", s.toString());
   }
 
   NDArray input(long seed, int T) {
@@ -177,7 +221,12 @@ class SynthesizerTest {
     int T = 4;
     for (boolean trainable : new boolean[] {true, false}) {
       RandomSynthesizer s = (RandomSynthesizer) init(new RandomSynthesizer(D, H, L, trainable), T);
-      Parameter R = s.getParameters().get("R");
+      Parameter R = null;
+      for (var p : s.getParameters()) {
+        if (p.getKey().endsWith("_R")) {
+          R = p.getValue();
+        }
+      }
       try (NDManager batch = m.newSubManager();
           GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray x = input(3, T);
