@@ -54,6 +54,8 @@ public final class SoftmaxBaseline {
           "  --threads N          libtorch CPU threads (default: libtorch's choice, one per core); 1 gives",
           "                       steadier times on a machine that is busy with other work",
           "  --out PATH           CSV to write (default " + DEFAULT_OUT + ")",
+          "  --mechanisms LIST    what to measure, comma-separated: softmax (default), random,",
+          "                       factorized-random, dense (the Synthesizer's cores)",
           "  --help               print this and exit");
 
   private static final int[] DEFAULT_LENGTHS = {256, 512, 1024, 2048, 4096};
@@ -105,8 +107,19 @@ public final class SoftmaxBaseline {
       System.setProperty("ai.djl.pytorch.num_interop_threads", o.threads.toString());
     }
     err.println("Running " + bench + (o.threads == null ? "" : " with " + o.threads + " libtorch thread(s)"));
-    Table table = bench.run(Mechanism.softmax());
-    table.setName("softmax attention baseline");
+    java.util.List<Mechanism> mechanisms = new java.util.ArrayList<>();
+    for (String name : o.mechanisms) {
+      mechanisms.add(
+          switch (name) {
+            case "softmax" -> Mechanism.softmax();
+            case "random" -> org.attentioncourse.synthesizer.SynthesizerMechanisms.random();
+            case "factorized-random" -> org.attentioncourse.synthesizer.SynthesizerMechanisms.factorizedRandom(8);
+            case "dense" -> org.attentioncourse.synthesizer.SynthesizerMechanisms.dense();
+            default -> null;
+          });
+    }
+    Table table = bench.run(mechanisms);
+    table.setName(o.mechanisms.size() == 1 ? "softmax attention baseline" : "attention mechanisms");
     out.println(table.printAll());
     Path written = AttentionBenchmark.writeCsv(table, o.out);
     out.println("wrote " + written);
@@ -114,17 +127,20 @@ public final class SoftmaxBaseline {
     int lo = Arrays.stream(t).min().orElseThrow();
     int hi = Arrays.stream(t).max().orElseThrow();
     if (lo != hi) {
-      double r = AttentionBenchmark.ratio(table, "softmax", lo, hi);
       double n = (double) hi / lo;
-      out.println(
-          String.format(
-              Locale.ROOT,
-              "time ratio T=%d / T=%d: %.1f (linear growth would give %.0f, quadratic %.0f)",
-              hi,
-              lo,
-              r,
-              n,
-              n * n));
+      for (Mechanism mech : mechanisms) {
+        double r = AttentionBenchmark.ratio(table, mech.name(), lo, hi);
+        out.println(
+            String.format(
+                Locale.ROOT,
+                "%s: time ratio T=%d / T=%d: %.1f (linear growth would give %.0f, quadratic %.0f)",
+                mech.name(),
+                hi,
+                lo,
+                r,
+                n,
+                n * n));
+      }
     }
     return 0;
   }
@@ -132,6 +148,7 @@ public final class SoftmaxBaseline {
   /** Parsed command line. */
   static final class Options {
     int[] lengths = DEFAULT_LENGTHS.clone();
+    java.util.List<String> mechanisms = java.util.List.of("softmax");
     int d = 64;
     int batch = 1;
     int heads = 1;
@@ -159,6 +176,24 @@ public final class SoftmaxBaseline {
               throw new IllegalArgumentException("--causal takes no value, got '" + value + "'");
             }
             o.causal = true;
+          }
+          case "--mechanisms" -> {
+            if (value == null) {
+              if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("--mechanisms needs a value");
+              }
+              value = args[++i];
+            }
+            java.util.List<String> known = java.util.List.of("softmax", "random", "factorized-random", "dense");
+            java.util.List<String> names = new java.util.ArrayList<>();
+            for (String part : value.split(",")) {
+              String name = part.trim();
+              if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown mechanism '" + name + "'; known: " + String.join(", ", known));
+              }
+              names.add(name);
+            }
+            o.mechanisms = names;
           }
           case "--lengths", "--d", "--batch", "--heads", "--repeats", "--warmup", "--threads", "--out" -> {
             if (value == null) {
