@@ -5,10 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /**
  * Multi-head self-attention (Vaswani et al. 2017, §3.2.2):
@@ -21,7 +19,7 @@ import ai.djl.util.PairList;
  * with H heads of width dₕ = D / H. Every head's weight matrix passes through the installed {@link AttentionEdit}
  * (if any) before it is applied to the values: that is how a head is read or replaced.
  */
-public class MultiHeadAttention extends AbstractBlock implements AttentionMechanism {
+public class MultiHeadAttention extends MatrixAttention {
 
   private final int dModel;
   private final int heads;
@@ -29,11 +27,8 @@ public class MultiHeadAttention extends AbstractBlock implements AttentionMechan
   private final Linear key;
   private final Linear value;
   private final Linear output;
-  private boolean causal;
-  private AttentionEdit edit;
 
   public MultiHeadAttention(int dModel, int heads) {
-    super((byte) 1);
     if (dModel < 1 || heads < 1 || dModel % heads != 0) {
       throw new IllegalArgumentException(
           "model width " + dModel + " must be a positive multiple of the number of heads " + heads);
@@ -62,14 +57,7 @@ public class MultiHeadAttention extends AbstractBlock implements AttentionMechan
     NDArray V = split(value.forward(ps, new NDList(x), training).head(), B, T, dh); // (B, H, T, dh)
 
     NDArray A = ScaledDotProductAttention.weights(Q, K, keyMask, causal); // (B, H, T, T)
-    if (edit != null) {
-      Shape computed = A.getShape();
-      A = edit.apply(A, keyMask);
-      if (!A.getShape().equals(computed)) {
-        throw new IllegalStateException(
-            "an attention edit returned shape " + A.getShape() + " for weights of shape " + computed);
-      }
-    }
+    A = edited(A, keyMask); // read or replaced by an AttentionEdit, if one is installed
     NDArray heads = A.matMul(V); // (B, H, T, dh)
     NDArray concat = heads.swapAxes(1, 2).reshape(B, T, dModel); // (B, T, D)
     return output.forward(ps, new NDList(concat), training).head(); // (B, T, D)
@@ -79,17 +67,9 @@ public class MultiHeadAttention extends AbstractBlock implements AttentionMechan
     return y.reshape(B, T, heads, dh).swapAxes(1, 2); // (B, T, D) → (B, H, T, dh)
   }
 
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray mask = inputs.size() > 1 ? inputs.get(1) : null;
-    return new NDList(attend(ps, inputs.head(), mask, causal, training));
-  }
 
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputs) {
-    return new Shape[] {inputs[0]};
-  }
+
+
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
@@ -109,30 +89,15 @@ public class MultiHeadAttention extends AbstractBlock implements AttentionMechan
     return dModel;
   }
 
-  @Override
-  public boolean isCausal() {
-    return causal;
-  }
 
-  @Override
-  public void setCausal(boolean causal) {
-    this.causal = causal;
-  }
 
-  @Override
-  public boolean hasAttentionMatrix() {
-    return true;
-  }
 
-  @Override
-  public void setEdit(AttentionEdit edit) {
-    this.edit = edit;
-  }
 
-  @Override
-  public AttentionEdit edit() {
-    return edit;
-  }
+
+
+
+
+
 
   /** The four projections, in the order query, key, value, output (for tests and weight loading). */
   public Linear[] projections() {
@@ -141,6 +106,6 @@ public class MultiHeadAttention extends AbstractBlock implements AttentionMechan
 
   @Override
   public String toString() {
-    return "MultiHeadAttention(D=" + dModel + ", H=" + heads + (causal ? ", causal" : "") + ")";
+    return "MultiHeadAttention(D=" + dModel + ", H=" + heads + (isCausal() ? ", causal" : "") + ")";
   }
 }

@@ -5,16 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.Initializer;
 import java.util.ArrayList;
 import java.util.List;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
-import org.attentioncourse.attention.AttentionEdit;
-import org.attentioncourse.attention.AttentionMechanism;
+import org.attentioncourse.attention.MatrixAttention;
 import org.attentioncourse.attention.ScaledDotProductAttention;
 
 /**
@@ -29,7 +26,7 @@ import org.attentioncourse.attention.ScaledDotProductAttention;
  * <p>The synthesized matrices are tied to a maximum length l: a shorter input uses the leading T×T block; a
  * longer one is an error naming both lengths.
  */
-public class SynthesizedAttention extends AbstractBlock implements AttentionMechanism {
+public class SynthesizedAttention extends MatrixAttention {
 
   protected final int dModel;
   protected final int heads;
@@ -38,12 +35,9 @@ public class SynthesizedAttention extends AbstractBlock implements AttentionMech
   private final Linear output;
   private final List<LogitSource> sources = new ArrayList<>();
   private final Parameter mix;
-  private boolean causal;
-  private AttentionEdit edit;
 
   /** A Synthesizer whose logits come from {@code sources} (one: a plain variant; several: a mixture). */
   public SynthesizedAttention(int dModel, int heads, int maxLength, List<LogitSource> sources) {
-    super((byte) 1);
     if (dModel < 1 || heads < 1 || dModel % heads != 0) {
       throw new IllegalArgumentException(
           "model width " + dModel + " must be a positive multiple of the number of heads " + heads);
@@ -119,28 +113,16 @@ public class SynthesizedAttention extends AbstractBlock implements AttentionMech
     if (A.getShape().get(0) != B) {
       A = A.broadcast(B, heads, T, T); // input-independent variants: one matrix for the whole batch
     }
-    if (edit != null) {
-      Shape computed = A.getShape();
-      A = edit.apply(A, keyMask);
-      if (!A.getShape().equals(computed)) {
-        throw new IllegalStateException("an attention edit returned shape " + A.getShape() + " for " + computed);
-      }
-    }
+    A = edited(A, keyMask);
     long dh = dModel / heads;
     NDArray V = value.forward(ps, new NDList(x), training).head().reshape(B, T, heads, dh).swapAxes(1, 2);
     NDArray Y = A.matMul(V).swapAxes(1, 2).reshape(B, T, dModel); // (B, T, D)
     return output.forward(ps, new NDList(Y), training).head();
   }
 
-  @Override
-  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    return new NDList(attend(ps, inputs.head(), inputs.size() > 1 ? inputs.get(1) : null, causal, training));
-  }
 
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputs) {
-    return new Shape[] {inputs[0]};
-  }
+
+
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
@@ -156,30 +138,15 @@ public class SynthesizedAttention extends AbstractBlock implements AttentionMech
     return heads;
   }
 
-  @Override
-  public boolean isCausal() {
-    return causal;
-  }
 
-  @Override
-  public void setCausal(boolean causal) {
-    this.causal = causal;
-  }
 
-  @Override
-  public boolean hasAttentionMatrix() {
-    return true;
-  }
 
-  @Override
-  public void setEdit(AttentionEdit edit) {
-    this.edit = edit;
-  }
 
-  @Override
-  public AttentionEdit edit() {
-    return edit;
-  }
+
+
+
+
+
 
   /** The maximum length l the synthesized matrices are built for. */
   public int maxLength() {
@@ -192,6 +159,6 @@ public class SynthesizedAttention extends AbstractBlock implements AttentionMech
     for (LogitSource source : sources) {
       name.append(name.length() == 0 ? "" : "+").append(source.symbol());
     }
-    return "Synthesizer[" + name + "](D=" + dModel + ", H=" + heads + ", l=" + maxLength + (causal ? ", causal" : "") + ")";
+    return "Synthesizer[" + name + "](D=" + dModel + ", H=" + heads + ", l=" + maxLength + (isCausal() ? ", causal" : "") + ")";
   }
 }
