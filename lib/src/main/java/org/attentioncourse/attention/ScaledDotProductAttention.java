@@ -52,6 +52,17 @@ public final class ScaledDotProductAttention extends AbstractBlock {
     return new NDList(A.matMul(V), A); // (…, Tq, dv)
   }
 
+  /** The scaled scores S = Q Kᵀ / √d, (…, Tq, Tk), before any mask. */
+  public static NDArray logits(NDArray Q, NDArray K) {
+    long d = Shapes.dim(Q, -1);
+    // The scale is an array of this batch's manager, not a Java number: DJL turns a number into a scalar array
+    // that aliases a Java buffer and closes it right after the division, while autograd still needs it for the
+    // backward pass. Once the garbage collector frees that buffer the gradients read freed memory (sporadic
+    // NaN gradients, seen with DJL 0.35.1). An array owned by the manager lives until the batch is done.
+    NDArray scale = Q.getManager().create(Math.sqrt(d)).toType(Q.getDataType(), false);
+    return Q.matMul(K.swapAxes(-1, -2)).div(scale);
+  }
+
   /** The attention weights A = softmax(Q Kᵀ / √d + M), (…, Tq, Tk); each row sums to 1. */
   public static NDArray weights(NDArray Q, NDArray K, NDArray keyMask, boolean causal) {
     Shapes.rank(Q, "Q", 3, 4);
@@ -67,14 +78,8 @@ public final class ScaledDotProductAttention extends AbstractBlock {
     long Tq = Shapes.dim(Q, -2);
     long Tk = Shapes.dim(K, -2);
     Shapes.keyMask(keyMask, B, Tk, K.getShape());
-    long d = Shapes.dim(Q, -1);
 
-    // The scale is an array of this batch's manager, not a Java number: DJL turns a number into a scalar array
-    // that aliases a Java buffer and closes it right after the division, while autograd still needs it for the
-    // backward pass. Once the garbage collector frees that buffer the gradients read freed memory (sporadic
-    // NaN gradients, seen with DJL 0.35.1). An array owned by the manager lives until the batch is done.
-    NDArray scale = Q.getManager().create(Math.sqrt(d)).toType(Q.getDataType(), false);
-    NDArray S = Q.matMul(K.swapAxes(-1, -2)).div(scale); // (…, Tq, Tk)
+    NDArray S = logits(Q, K); // (…, Tq, Tk)
     NDArray bias = maskBias(Q.getManager(), keyMask, Tq, Tk, causal, Q.getShape().dimension(), Q.getDataType());
     if (bias != null) {
       S = S.add(bias);

@@ -60,6 +60,17 @@ public final class SoftmaxBaseline {
 
   private static final int[] DEFAULT_LENGTHS = {256, 512, 1024, 2048, 4096};
 
+  /** The mechanisms {@code --mechanisms} can name, in the order they are listed. */
+  private static final java.util.Map<String, java.util.function.Supplier<Mechanism>> MECHANISMS =
+      new java.util.LinkedHashMap<>();
+
+  static {
+    MECHANISMS.put("softmax", Mechanism::softmax);
+    MECHANISMS.put("random", org.attentioncourse.synthesizer.SynthesizerMechanisms::random);
+    MECHANISMS.put("factorized-random", () -> org.attentioncourse.synthesizer.SynthesizerMechanisms.factorizedRandom(8));
+    MECHANISMS.put("dense", org.attentioncourse.synthesizer.SynthesizerMechanisms::dense);
+  }
+
   private SoftmaxBaseline() {}
 
   public static void main(String[] args) {
@@ -109,14 +120,7 @@ public final class SoftmaxBaseline {
     err.println("Running " + bench + (o.threads == null ? "" : " with " + o.threads + " libtorch thread(s)"));
     java.util.List<Mechanism> mechanisms = new java.util.ArrayList<>();
     for (String name : o.mechanisms) {
-      mechanisms.add(
-          switch (name) {
-            case "softmax" -> Mechanism.softmax();
-            case "random" -> org.attentioncourse.synthesizer.SynthesizerMechanisms.random();
-            case "factorized-random" -> org.attentioncourse.synthesizer.SynthesizerMechanisms.factorizedRandom(8);
-            case "dense" -> org.attentioncourse.synthesizer.SynthesizerMechanisms.dense();
-            default -> null;
-          });
+      mechanisms.add(MECHANISMS.get(name).get());
     }
     Table table = bench.run(mechanisms);
     table.setName(o.mechanisms.size() == 1 ? "softmax attention baseline" : "attention mechanisms");
@@ -184,12 +188,12 @@ public final class SoftmaxBaseline {
               }
               value = args[++i];
             }
-            java.util.List<String> known = java.util.List.of("softmax", "random", "factorized-random", "dense");
             java.util.List<String> names = new java.util.ArrayList<>();
             for (String part : value.split(",")) {
               String name = part.trim();
-              if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown mechanism '" + name + "'; known: " + String.join(", ", known));
+              if (!MECHANISMS.containsKey(name)) {
+                throw new IllegalArgumentException(
+                    "unknown mechanism '" + name + "'; known: " + String.join(", ", MECHANISMS.keySet()));
               }
               names.add(name);
             }

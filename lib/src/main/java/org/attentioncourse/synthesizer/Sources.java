@@ -10,6 +10,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import org.attentioncourse.attention.ScaledDotProductAttention;
 
 /** The logit sources of the Synthesizer paper, plus ordinary dot products for the mixtures. */
 public final class Sources {
@@ -95,30 +96,56 @@ public final class Sources {
     }
   }
 
-  /** Bᵢ = W₂ ReLU(W₁ Xᵢ + b₁) + b₂: each token predicts its own row; W₁ d→d, W₂ d→l per head. */
-  public static final class Dense extends LogitSource {
+  /**
+   * The dense variants' shared first step: every token alone goes through h = ReLU(W₁ Xᵢ + b₁), W₁ d→d, so row i
+   * of the logits can depend on token i only. Subclasses turn h into the rows.
+   */
+  abstract static class PerToken extends LogitSource {
     private final Linear hidden;
-    private final Linear toPositions;
+    private final Linear[] second; // W₂ (or the two factor layers)
 
-    public Dense(int dModel, int heads, int maxLength) {
+    PerToken(int dModel, int heads, int maxLength, String[] names, long[] widths) {
       super(dModel, heads, maxLength);
       hidden = addChildBlock("hidden", Linear.builder().setUnits(dModel).build());
-      toPositions = addChildBlock("toPositions", Linear.builder().setUnits((long) heads * maxLength).build());
+      second = new Linear[names.length];
+      for (int i = 0; i < names.length; i++) {
+        second[i] = addChildBlock(names[i], Linear.builder().setUnits(widths[i]).build());
+      }
     }
 
+    /** The rows (B, H, T, T) from the hidden layer's outputs, one array per second layer, each (B, T, width). */
+    abstract NDArray rows(NDArray[] outs, long B, long T);
+
     @Override
-    public NDArray logits(ParameterStore ps, NDArray x, boolean training) {
-      long B = x.getShape().get(0);
-      long T = x.getShape().get(1);
+    public final NDArray logits(ParameterStore ps, NDArray x, boolean training) {
       NDArray h = Activation.relu(hidden.forward(ps, new NDList(x), training).head()); // (B, T, D)
-      NDArray b = toPositions.forward(ps, new NDList(h), training).head(); // (B, T, H·l)
-      return b.reshape(B, T, heads, maxLength).swapAxes(1, 2).get(new NDIndex(":, :, :, :{}", T)); // (B, H, T, T)
+      NDArray[] outs = new NDArray[second.length];
+      for (int i = 0; i < second.length; i++) {
+        outs[i] = second[i].forward(ps, new NDList(h), training).head();
+      }
+      return rows(outs, x.getShape().get(0), x.getShape().get(1));
     }
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
       hidden.initialize(manager, dataType, inputShapes[0]);
-      toPositions.initialize(manager, dataType, inputShapes[0]);
+      for (Linear l : second) {
+        l.initialize(manager, dataType, inputShapes[0]);
+      }
+    }
+  }
+
+  /** Bᵢ = W₂ ReLU(W₁ Xᵢ + b₁) + b₂: each token predicts its own row; W₁ d→d, W₂ d→l per head. */
+  public static final class Dense extends PerToken {
+
+    public Dense(int dModel, int heads, int maxLength) {
+      super(dModel, heads, maxLength, new String[] {"toPositions"}, new long[] {(long) heads * maxLength});
+    }
+
+    @Override
+    NDArray rows(NDArray[] outs, long B, long T) {
+      NDArray b = outs[0]; // (B, T, H·l)
+      return b.reshape(B, T, heads, maxLength).swapAxes(1, 2).get(new NDIndex(":, :, :, :{}", T)); // (B, H, T, T)
     }
 
     @Override
@@ -134,24 +161,23 @@ public final class Sources {
    * only as many distinct values as lcm(a, b) allows — b values per row when a divides b. Tiling one factor and
    * repeating the other element by element gives every one of the l products once.
    */
-  public static final class FactorizedDense extends LogitSource {
+  public static final class FactorizedDense extends PerToken {
     private final int a;
     private final int b;
-    private final Linear hidden;
-    private final Linear toA;
-    private final Linear toB;
 
     public FactorizedDense(int dModel, int heads, int maxLength, int a, int b) {
-      super(dModel, heads, maxLength);
-      if (a < 1 || b < 1 || a * b != maxLength) {
-        throw new IllegalArgumentException(
-            "factorized dense needs a·b = l: a=" + a + ", b=" + b + ", a·b=" + (a * b) + ", l=" + maxLength);
-      }
+      super(dModel, heads, maxLength, new String[] {"toA", "toB"}, factorWidths(heads, maxLength, a, b));
       this.a = a;
       this.b = b;
-      hidden = addChildBlock("hidden", Linear.builder().setUnits(dModel).build());
-      toA = addChildBlock("toA", Linear.builder().setUnits((long) heads * a).build());
-      toB = addChildBlock("toB", Linear.builder().setUnits((long) heads * b).build());
+    }
+
+    /** The widths of the two factor layers, H·a and H·b, after checking a·b = l. */
+    private static long[] factorWidths(int heads, int l, int a, int b) {
+      if (a < 1 || b < 1 || a * b != l) {
+        throw new IllegalArgumentException(
+            "factorized dense needs a·b = l: a=" + a + ", b=" + b + ", a·b=" + (a * b) + ", l=" + l);
+      }
+      return new long[] {(long) heads * a, (long) heads * b};
     }
 
     /** a and b as close to √l as l allows (a ≤ b). */
@@ -164,21 +190,11 @@ public final class Sources {
     }
 
     @Override
-    public NDArray logits(ParameterStore ps, NDArray x, boolean training) {
-      long B = x.getShape().get(0);
-      long T = x.getShape().get(1);
-      NDArray h = Activation.relu(hidden.forward(ps, new NDList(x), training).head()); // (B, T, D)
-      NDArray A = toA.forward(ps, new NDList(h), training).head().reshape(B, T, heads, 1, a); // (B, T, H, 1, a)
-      NDArray Bf = toB.forward(ps, new NDList(h), training).head().reshape(B, T, heads, b, 1); // (B, T, H, b, 1)
+    NDArray rows(NDArray[] outs, long B, long T) {
+      NDArray A = outs[0].reshape(B, T, heads, 1, a); // (B, T, H, 1, a)
+      NDArray Bf = outs[1].reshape(B, T, heads, b, 1); // (B, T, H, b, 1)
       NDArray C = Bf.mul(A).reshape(B, T, heads, (long) a * b); // (B, T, H, l): entry p·a + q = B[p]·A[q]
       return C.swapAxes(1, 2).get(new NDIndex(":, :, :, :{}", T)); // (B, H, T, T)
-    }
-
-    @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-      hidden.initialize(manager, dataType, inputShapes[0]);
-      toA.initialize(manager, dataType, inputShapes[0]);
-      toB.initialize(manager, dataType, inputShapes[0]);
     }
 
     @Override
@@ -205,8 +221,7 @@ public final class Sources {
       long dh = dModel / heads;
       NDArray Q = query.forward(ps, new NDList(x), training).head().reshape(B, T, heads, dh).swapAxes(1, 2);
       NDArray K = key.forward(ps, new NDList(x), training).head().reshape(B, T, heads, dh).swapAxes(1, 2);
-      NDArray scale = x.getManager().create(Math.sqrt(dh)).toType(x.getDataType(), false); // an array: see ScaledDotProductAttention
-      return Q.matMul(K.swapAxes(-1, -2)).div(scale); // (B, H, T, T)
+      return ScaledDotProductAttention.logits(Q, K); // (B, H, T, T)
     }
 
     @Override

@@ -21,11 +21,6 @@ class KernelHostTest {
   }
 
   @Test
-  void noRunningKernelMeansNoHost() {
-    assertTrue(KernelHost.detect().isEmpty());
-  }
-
-  @Test
   void showsBundlesAndUpdatesThemInPlaceThroughTheKernelObject() {
     IJava.Kernel kernel = new IJava.Kernel();
     IJava.instance = kernel;

@@ -81,19 +81,8 @@ class SynthesizerTest {
     double[] alpha = s.mixtureWeights();
     assertEquals(0.5, alpha[0], 1e-12);
     assertEquals(0.5, alpha[1], 1e-12);
-    Parameter mix = null;
-    for (var p : s.getParameters()) {
-      if (p.getKey().endsWith("mix")) {
-        mix = p.getValue();
-      }
-    }
-    try (NDManager batch = m.newSubManager();
-        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-      NDArray x = input(3, T);
-      x.attach(batch);
-      NDArray out = s.forward(new ParameterStore(batch, false), new NDList(x), true).head();
-      gc.backward(out.mul(out).sum());
-    }
+    Parameter mix = param(s, "mix");
+    backwardOfSquares(s, T);
     assertTrue(mix.getArray().getGradient().abs().sum().getDouble() > 0, "the mixture weights get a gradient");
     assertEquals("Synthesizer[R+V](D=8, H=2, l=10)", s.toString());
   }
@@ -221,19 +210,8 @@ class SynthesizerTest {
     int T = 4;
     for (boolean trainable : new boolean[] {true, false}) {
       RandomSynthesizer s = (RandomSynthesizer) init(new RandomSynthesizer(D, H, L, trainable), T);
-      Parameter R = null;
-      for (var p : s.getParameters()) {
-        if (p.getKey().endsWith("_R")) {
-          R = p.getValue();
-        }
-      }
-      try (NDManager batch = m.newSubManager();
-          GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray x = input(3, T);
-        x.attach(batch);
-        NDArray out = s.forward(new ParameterStore(batch, false), new NDList(x), true).head();
-        gc.backward(out.mul(out).sum());
-      }
+      Parameter R = param(s, "_R");
+      backwardOfSquares(s, T);
       if (trainable) {
         assertTrue(R.getArray().getGradient().abs().sum().getDouble() > 0, "trainable R gets a gradient");
       } else {
@@ -328,23 +306,34 @@ class SynthesizerTest {
     return out;
   }
 
-  static double[][] weight(SynthesizedAttention s, String suffix) {
+  /** The one parameter whose name ends with {@code suffix}. */
+  static Parameter param(SynthesizedAttention s, String suffix) {
     for (var p : s.getParameters()) {
       if (p.getKey().endsWith(suffix)) {
-        NDArray w = p.getValue().getArray().transpose(); // DJL stores (out, in)
-        return rows(w, (int) w.getShape().get(0), (int) w.getShape().get(1));
+        return p.getValue();
       }
     }
     throw new AssertionError("no parameter " + suffix);
   }
 
-  static double[] bias(SynthesizedAttention s, String suffix) {
-    for (var p : s.getParameters()) {
-      if (p.getKey().endsWith(suffix)) {
-        return p.getValue().getArray().toType(DataType.FLOAT64, false).toDoubleArray();
-      }
+  /** One backward pass of Σ y² for a seeded input, in a sub-manager, with gradients recorded. */
+  void backwardOfSquares(SynthesizedAttention s, int T) {
+    try (NDManager batch = m.newSubManager();
+        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray x = input(3, T);
+      x.attach(batch);
+      NDArray out = s.forward(new ParameterStore(batch, false), new NDList(x), true).head();
+      gc.backward(out.mul(out).sum());
     }
-    throw new AssertionError("no parameter " + suffix);
+  }
+
+  static double[][] weight(SynthesizedAttention s, String suffix) {
+    NDArray w = param(s, suffix).getArray().transpose(); // DJL stores (out, in)
+    return rows(w, (int) w.getShape().get(0), (int) w.getShape().get(1));
+  }
+
+  static double[] bias(SynthesizedAttention s, String suffix) {
+    return param(s, suffix).getArray().toType(DataType.FLOAT64, false).toDoubleArray();
   }
 
   @Test

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +18,7 @@ import org.attentioncourse.attention.TransformerModel;
 import org.attentioncourse.data.Reverse;
 import org.attentioncourse.data.Splits;
 import org.attentioncourse.data.Task;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,28 +77,10 @@ class TrainingTest {
         small(REVERSE), data,
         quick(60).listener((step, loss, trainer) -> {
           if (step == 15 || step == 60) {
-            live.put(step, countResources(trainer.getManager()));
+            live.put(step, TrainingTestSupport.countResources(trainer.getManager()));
           }
         }));
     assertEquals(live.get(15), live.get(60), "live arrays after step 15 vs step 60: " + live);
-  }
-
-  /** Live resources (arrays and sub-managers) under {@code m}, counted recursively. */
-  static int countResources(NDManager m) {
-    try {
-      Field f = BaseNDManager.class.getDeclaredField("resources");
-      f.setAccessible(true);
-      int n = 0;
-      for (Object r : ((Map<?, ?>) f.get(m)).values()) {
-        n++;
-        if (r instanceof NDManager child) {
-          n += countResources(child);
-        }
-      }
-      return n;
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError("cannot inspect the NDManager", e);
-    }
   }
 
   @Test
@@ -153,9 +134,7 @@ class TrainingTest {
 
   @Test
   void askingForAGpuOnACpuMachineFails() {
-    if (Engine.getInstance().getGpuCount() > 0) {
-      return; // this machine has a GPU: nothing to test here
-    }
+    Assumptions.assumeTrue(Engine.getInstance().getGpuCount() == 0, "this machine has a GPU");
     Splits data = Splits.generate(REVERSE, 50, 10, 10, 3);
     var e = assertThrows(IllegalStateException.class,
         () -> Training.run(small(REVERSE), REVERSE, data, quick(1).device("gpu")));
