@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What {@link Task#positionOnly()} promises: for Copy and Reverse one fixed position mapping (what an
- * input-independent attention matrix can express) answers every example; for Sort and Recall none can.
+ * input-independent attention matrix can express) answers every example; for Sort, Recall and Lookup none can.
  */
 class PositionOnlyTest {
 
@@ -71,6 +71,13 @@ class PositionOnlyTest {
     String pair = counterexample(AssociativeRecall.defaults());
     assertNotNull(pair, "expected two recall examples whose answers sit at disjoint positions");
     System.out.println("recall: " + pair);
+  }
+
+  @Test
+  void noFixedMappingSolvesLookup() {
+    String pair = counterexample(Lookup.defaults());
+    assertNotNull(pair, "expected two lookup examples whose answers sit at disjoint positions");
+    System.out.println("lookup: " + pair);
   }
 
   /**

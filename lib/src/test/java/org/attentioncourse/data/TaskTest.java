@@ -141,6 +141,37 @@ class TaskTest {
   }
 
   @Test
+  void lookupTargetIsTheDigitThePointerNames() {
+    check(Lookup.defaults(), 9, (task, e) -> {
+      int n = task.n();
+      int[] tok = e.tokens();
+      assertEquals(n + 2, e.length(), "no padding");
+      for (int i = 0; i < n; i++) {
+        assertTrue(tok[i] >= Vocab.FIRST_SYMBOL && tok[i] < Vocab.FIRST_SYMBOL + 10, "digit id " + tok[i]);
+      }
+      assertEquals(Vocab.SEP, tok[n]);
+      int k = tok[n + 1] - (Vocab.FIRST_SYMBOL + 10);
+      assertTrue(k >= 0 && k < n, "pointer to " + k);
+      int[] expected = minusOnes(n + 2);
+      expected[n + 1] = tok[k];
+      assertArrayEquals(expected, e.targets());
+      assertEquals("@" + k, task.tokenName(tok[n + 1]));
+    });
+  }
+
+  @Test
+  void lookupPointsAtEveryPosition() {
+    // A pointer that always named the same position would make lookup position-only.
+    Lookup task = Lookup.of(5);
+    SplittableRandom rng = new SplittableRandom(10);
+    Set<Integer> named = new HashSet<>();
+    for (int s = 0; s < 200; s++) {
+      named.add(task.generate(rng).tokens()[task.pointerPosition()] - task.pointerId(0));
+    }
+    assertEquals(Set.of(0, 1, 2, 3, 4), named);
+  }
+
+  @Test
   void listOpsLabelIsTheValueAndNothingElseIsPredicted() {
     check(ListOps.defaults(), 7, (task, e) -> {
       for (int y : e.targets()) {
@@ -162,6 +193,9 @@ class TaskTest {
     assertEquals(11, AssociativeRecall.defaults().length());
     assertEquals(3 + 10 + 16, AssociativeRecall.defaults().vocabSize());
     assertEquals(17, Sort.defaults().length());
+    assertEquals(10, Lookup.defaults().length());
+    assertEquals(3 + 10 + 8, Lookup.defaults().vocabSize());
+    assertFalse(Lookup.defaults().positionOnly());
     assertEquals(64, ListOps.defaults().length());
     assertEquals(18, ListOps.defaults().vocabSize());
     assertEquals(10, ListOps.defaults().numClasses());
@@ -216,6 +250,8 @@ class TaskTest {
     assertMessage(() -> AssociativeRecall.of(5, 4, 10), "key alphabet is 4");
     assertMessage(() -> AssociativeRecall.of(4, 27, 10), "27");
     assertMessage(() -> AssociativeRecall.of(4, 16, 11), "value alphabet is 11");
+    assertMessage(() -> Lookup.of(1), "n is 1");
+    assertMessage(() -> Lookup.of(65), "65");
     assertMessage(() -> ListOps.builder().maxDepth(0).build(), "maxDepth");
     assertMessage(() -> ListOps.builder().minArgs(4).maxArgs(3).build(), "minArgs 4, maxArgs 3");
     assertMessage(() -> ListOps.builder().length(3).build(), "length (T) is 3");
@@ -235,6 +271,7 @@ class TaskTest {
 
   static List<Task> allTasks() {
     return List.of(
-        Copy.defaults(), Reverse.defaults(), AssociativeRecall.defaults(), Sort.defaults(), ListOps.defaults());
+        Copy.defaults(), Reverse.defaults(), AssociativeRecall.defaults(), Sort.defaults(), Lookup.defaults(),
+        ListOps.defaults());
   }
 }
