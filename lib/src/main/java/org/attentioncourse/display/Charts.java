@@ -223,6 +223,42 @@ public final class Charts {
     return BitmapEncoder.getBufferedImage(chart);
   }
 
+  /**
+   * Several charts as one picture, {@code columns} per row, each in a cell as large as the largest chart: how the
+   * notebooks put the heads of a layer, or one map per input, side by side. Show it with {@link Show#image}.
+   */
+  public static BufferedImage grid(List<? extends Chart<?, ?>> charts, int columns) {
+    if (charts == null || charts.isEmpty()) {
+      throw new IllegalArgumentException("a grid needs at least one chart");
+    }
+    if (columns < 1) {
+      throw new IllegalArgumentException("a grid needs at least one column, got " + columns);
+    }
+    List<BufferedImage> images = new ArrayList<>(charts.size());
+    int w = 0;
+    int h = 0;
+    for (Chart<?, ?> c : charts) {
+      BufferedImage image = image(c);
+      images.add(image);
+      w = Math.max(w, image.getWidth());
+      h = Math.max(h, image.getHeight());
+    }
+    int cols = Math.min(columns, images.size());
+    int rows = (images.size() + cols - 1) / cols;
+    BufferedImage out = new BufferedImage(cols * w, rows * h, BufferedImage.TYPE_INT_RGB);
+    java.awt.Graphics2D g = out.createGraphics();
+    try {
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, out.getWidth(), out.getHeight());
+      for (int i = 0; i < images.size(); i++) {
+        g.drawImage(images.get(i), (i % cols) * w, (i / cols) * h, null);
+      }
+    } finally {
+      g.dispose();
+    }
+    return out;
+  }
+
   static MimeBundle bundle(Chart<?, ?> chart) {
     String title = chart.getTitle() == null ? "" : chart.getTitle();
     return new MimeBundle(

@@ -87,6 +87,22 @@ class ChartsTest {
   }
 
   @Test
+  void gridPlacesChartsInRowsOfTheGivenWidth() {
+    List<Chart<?, ?>> charts = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      charts.add(Charts.line("c" + i, "x", "y", "s", new double[] {0, 1}, new double[] {i, i + 1}));
+    }
+    BufferedImage one = Charts.image(charts.get(0));
+    BufferedImage g = Charts.grid(charts, 2);
+    assertEquals(2 * one.getWidth(), g.getWidth());
+    assertEquals(2 * one.getHeight(), g.getHeight());
+    assertEquals(0xFFFFFFFF, g.getRGB(g.getWidth() - 1, g.getHeight() - 1), "the empty cell is white");
+    assertEquals(3 * one.getWidth(), Charts.grid(charts, 5).getWidth(), "never wider than the charts");
+    assertThrows(IllegalArgumentException.class, () -> Charts.grid(List.of(), 2));
+    assertThrows(IllegalArgumentException.class, () -> Charts.grid(charts, 0));
+  }
+
+  @Test
   void badInputGetsAClearError() {
     var labels = Charts.indexLabels(2);
     var ragged =
