@@ -1,5 +1,5 @@
 /**
- * Seeded synthetic tasks that separate what attention mechanisms can do.
+ * Seeded tasks that separate what attention mechanisms can do, and real text for language modelling.
  *
  * <ul>
  *   <li>Position-only: {@link org.attentioncourse.data.Copy}, {@link org.attentioncourse.data.Reverse}. A fixed,
@@ -7,6 +7,9 @@
  *   <li>Content-based: {@link org.attentioncourse.data.AssociativeRecall}, {@link org.attentioncourse.data.Sort}.
  *       Which position holds the answer depends on the token values.
  *   <li>Hierarchical: {@link org.attentioncourse.data.ListOps}, nested expressions classified by their value.
+ *   <li>Real text: {@link org.attentioncourse.data.CharLanguageModel}, next-character prediction on a text that
+ *       {@link org.attentioncourse.data.TextDatasets} fetches and checks (Moby Dick), scored in bits per
+ *       character.
  * </ul>
  *
  * <p>Every task produces {@link org.attentioncourse.data.Example}s in one shared layout (see {@link

@@ -40,7 +40,12 @@ public record TrainResult(
   }
 
   /** A validation check. */
-  public record Checkpoint(int step, Evaluation evaluation) {}
+  public record Checkpoint(int step, Evaluation evaluation) {
+    /** Validation bits per token at this step (bits per character for a character model); NaN if none. */
+    public double bitsPerToken() {
+      return evaluation.bitsPerToken();
+    }
+  }
 
   /** The trained block (for example the {@code TransformerModel} that was passed to {@link Training#run}). */
   public ai.djl.nn.Block block() {
@@ -70,16 +75,48 @@ public record TrainResult(
     return c;
   }
 
-  /** Validation accuracy against step, one row per check. */
+  /**
+   * Validation accuracy against step, one row per check, with a "bits per token" column when the task has
+   * per-position targets.
+   */
   public Table validationTable() {
     IntColumn step = IntColumn.create("step");
     DoubleColumn acc = DoubleColumn.create("accuracy");
     DoubleColumn seq = DoubleColumn.create("sequence accuracy");
+    DoubleColumn bits = DoubleColumn.create("bits per token");
     for (Checkpoint c : validation) {
       step.append(c.step());
       acc.append(c.evaluation().accuracy());
       seq.append(c.evaluation().sequenceAccuracy());
+      bits.append(c.bitsPerToken());
     }
-    return Table.create("Validation: " + name, step, acc, seq);
+    Table t = Table.create("Validation: " + name, step, acc, seq);
+    return hasBits() ? t.addColumns(bits) : t;
+  }
+
+  /**
+   * Validation bits per token against step (bits per character for a character-level model), with a dashed
+   * reference line at {@code baseline} (for example the text's unigram entropy; NaN for none). Add other runs'
+   * curves with {@code chart.addSeries}.
+   */
+  public XYChart validationBitsChart(String title, double baseline) {
+    if (!hasBits()) {
+      throw new IllegalStateException(
+          name + ": the validation checks have no bits per token (a classification task, or no checks)");
+    }
+    double[] x = validation.stream().mapToDouble(Checkpoint::step).toArray();
+    double[] y = validation.stream().mapToDouble(Checkpoint::bitsPerToken).toArray();
+    XYChart c = Charts.line(title, "step", "validation bits per token");
+    c.addSeries(name, x, y);
+    if (!Double.isNaN(baseline)) {
+      c.addSeries("baseline", new double[] {0, steps}, new double[] {baseline, baseline})
+          .setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE)
+          .setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+    }
+    return c;
+  }
+
+  private boolean hasBits() {
+    return validation.stream().anyMatch(c -> !Double.isNaN(c.bitsPerToken()));
   }
 }

@@ -104,6 +104,9 @@ public final class Training {
               Evaluation v = Evaluation.of(block, task, data.validation(), trainer.getManager(), B);
               validation.add(new TrainResult.Checkpoint(step, v));
               status += String.format(Locale.ROOT, ", validation accuracy %.3f", v.accuracy());
+              if (!Double.isNaN(v.bitsPerToken())) {
+                status += String.format(Locale.ROOT, ", %.3f bits per token", v.bitsPerToken());
+              }
             }
             if (config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) {
               saveIfAsked(block, config, step, false);

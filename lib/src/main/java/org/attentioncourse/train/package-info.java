@@ -1,2 +1,5 @@
-/** Training support: device choice and reporting (the training loop grows here). */
+/**
+ * Training support: the training loop, evaluation (accuracy, macro F1, bits per token), checkpoints, device
+ * choice, and text generation from a trained causal character model.
+ */
 package org.attentioncourse.train;

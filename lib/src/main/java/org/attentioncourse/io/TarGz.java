@@ -1,0 +1,223 @@
+package org.attentioncourse.io;
+
+import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads the regular files of a gzipped tar archive (a {@code .tgz}, as {@code npm pack} writes) into memory,
+ * with nothing but {@link GZIPInputStream}.
+ *
+ * <p>A tar archive is a sequence of 512-byte blocks: a header block per entry, then the entry's bytes padded to
+ * a whole block, and two zero blocks at the end. The header fields used here are
+ *
+ * <pre>
+ *   offset  size  field
+ *        0   100  name (NUL-terminated if shorter)
+ *      124    12  size in bytes, octal ASCII (or base-256 when the first byte has its high bit set)
+ *      148     8  header checksum: the sum of all 512 header bytes with this field read as spaces
+ *      156     1  type: '0' or NUL regular file, '5' folder, 'x' pax header, 'L' GNU long name, ...
+ *      257     6  magic "ustar"
+ *      345   155  prefix: in ustar archives the full name is prefix + "/" + name
+ * </pre>
+ *
+ * Long names come either from the ustar prefix, from a pax extended header ('x', records {@code "LEN
+ * path=VALUE\n"}), or from a GNU long-name entry ('L', whose data is the name); all three are understood.
+ * Links, devices and folders are skipped. Every header's checksum is verified, so a corrupt archive fails
+ * with a message instead of yielding garbage.
+ */
+public final class TarGz {
+
+  private static final int BLOCK = 512;
+
+  private TarGz() {}
+
+  /** {@link #read(InputStream, Predicate)} of an archive held in memory. */
+  public static Map<String, byte[]> read(byte[] tgz, Predicate<String> keep) {
+    try {
+      return read(new ByteArrayInputStream(tgz), keep);
+    } catch (IOException e) {
+      throw new UncheckedIOException("not a readable .tgz archive: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The regular files of the gzipped tar stream {@code gzipped} whose full path passes {@code keep}, path →
+   * bytes, in archive order. The stream is read to the end-of-archive marker but not closed.
+   */
+  public static Map<String, byte[]> read(InputStream gzipped, Predicate<String> keep) throws IOException {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    InputStream in = new GZIPInputStream(gzipped, 1 << 16);
+    byte[] header = new byte[BLOCK];
+    String longName = null; // from a preceding pax or GNU long-name entry; applies to the next entry only
+    long entry = 0;
+    while (true) {
+      int got = in.readNBytes(header, 0, BLOCK);
+      if (got == 0) {
+        break; // some writers omit the two zero blocks
+      }
+      if (got < BLOCK) {
+        throw new EOFException("archive ends inside the header of entry " + entry);
+      }
+      if (isZero(header)) {
+        break; // end-of-archive marker
+      }
+      checkHeader(header, entry);
+      long size = size(header, entry);
+      char type = (char) header[156];
+      String name = longName != null ? longName : fullName(header);
+      longName = null;
+      switch (type) {
+        case 'x' -> {
+          String path = paxPath(readData(in, size, name));
+          longName = path; // null when the pax header does not set a path
+        }
+        case 'L' -> longName = cString(readData(in, size, name), 0, (int) size);
+        case '0', '\0', '7' -> {
+          if (keep.test(name)) {
+            files.put(name, readData(in, size, name));
+          } else {
+            skipData(in, size, name);
+          }
+        }
+        default -> skipData(in, size, name); // folders, links, global pax headers: no file to return
+      }
+      entry++;
+    }
+    return files;
+  }
+
+  private static boolean isZero(byte[] block) {
+    for (byte b : block) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The header checksum counts the checksum field itself as eight spaces. */
+  private static void checkHeader(byte[] h, long entry) throws IOException {
+    long sum = 0;
+    for (int i = 0; i < BLOCK; i++) {
+      sum += (i >= 148 && i < 156) ? ' ' : (h[i] & 0xff);
+    }
+    long stored = octal(h, 148, 8, "header checksum", entry);
+    if (stored != sum) {
+      throw new IOException(
+          "tar header of entry " + entry + " (" + fullName(h) + ") has checksum " + stored + " but its bytes sum to "
+              + sum + "; the archive is corrupt");
+    }
+  }
+
+  private static long size(byte[] h, long entry) throws IOException {
+    if ((h[124] & 0x80) != 0) { // base-256 (GNU) for sizes of 8 GiB and more
+      long v = h[124] & 0x7f;
+      for (int i = 125; i < 136; i++) {
+        v = (v << 8) | (h[i] & 0xff);
+      }
+      return v;
+    }
+    return octal(h, 124, 12, "size", entry);
+  }
+
+  private static long octal(byte[] h, int offset, int length, String field, long entry) throws IOException {
+    long v = 0;
+    boolean digits = false;
+    for (int i = offset; i < offset + length; i++) {
+      int c = h[i];
+      if (c == 0 || (c == ' ' && digits)) {
+        break;
+      }
+      if (c == ' ') {
+        continue; // leading spaces are allowed
+      }
+      if (c < '0' || c > '7') {
+        throw new IOException("tar header of entry " + entry + ": " + field + " field is not octal");
+      }
+      v = v * 8 + (c - '0');
+      digits = true;
+    }
+    return v;
+  }
+
+  private static String fullName(byte[] h) {
+    String name = cString(h, 0, 100);
+    boolean ustar = h[257] == 'u' && h[258] == 's' && h[259] == 't' && h[260] == 'a' && h[261] == 'r';
+    String prefix = ustar ? cString(h, 345, 155) : "";
+    return prefix.isEmpty() ? name : prefix + "/" + name;
+  }
+
+  private static String cString(byte[] b, int offset, int max) {
+    int end = offset;
+    while (end < offset + max && b[end] != 0) {
+      end++;
+    }
+    return new String(b, offset, end - offset, StandardCharsets.UTF_8);
+  }
+
+  /** The value of the {@code path} record of a pax extended header, or null. */
+  private static String paxPath(byte[] data) throws IOException {
+    int i = 0;
+    String path = null;
+    while (i < data.length && data[i] != 0) {
+      int space = i;
+      while (space < data.length && data[space] != ' ') {
+        space++;
+      }
+      int length;
+      try {
+        length = Integer.parseInt(new String(data, i, space - i, StandardCharsets.US_ASCII));
+      } catch (NumberFormatException e) {
+        throw new IOException("malformed pax header record at byte " + i);
+      }
+      if (length <= 0 || i + length > data.length) {
+        throw new IOException("pax header record at byte " + i + " claims length " + length);
+      }
+      // the record is "LENGTH KEY=VALUE\n", LENGTH counting the whole record
+      String record = new String(data, space + 1, i + length - space - 2, StandardCharsets.UTF_8);
+      int eq = record.indexOf('=');
+      if (eq > 0 && record.substring(0, eq).equals("path")) {
+        path = record.substring(eq + 1);
+      }
+      i += length;
+    }
+    return path;
+  }
+
+  private static byte[] readData(InputStream in, long size, String name) throws IOException {
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IOException(name + " is " + size + " bytes, too large to hold in memory");
+    }
+    byte[] data = in.readNBytes((int) size);
+    if (data.length < size) {
+      throw new EOFException("archive ends inside " + name + " (" + data.length + " of " + size + " bytes)");
+    }
+    skipFully(in, padding(size), name);
+    return data;
+  }
+
+  private static void skipData(InputStream in, long size, String name) throws IOException {
+    skipFully(in, size + padding(size), name);
+  }
+
+  private static long padding(long size) {
+    return (BLOCK - size % BLOCK) % BLOCK;
+  }
+
+  private static void skipFully(InputStream in, long n, String name) throws IOException {
+    // InputStream.skipNBytes throws EOFException itself; the message here says which entry was cut
+    try {
+      in.skipNBytes(n);
+    } catch (EOFException e) {
+      throw new EOFException("archive ends inside " + name);
+    }
+  }
+}
