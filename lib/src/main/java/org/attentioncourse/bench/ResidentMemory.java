@@ -24,7 +24,7 @@ import java.nio.file.StandardOpenOption;
  * pages that stayed resident, so the peak for small T is a lower bound; above 32 MiB glibc maps every array
  * afresh and the measurement is exact up to page rounding and JVM noise.
  */
-final class ResidentMemory {
+public final class ResidentMemory {
 
   private static final Path STATUS = Path.of("/proc/self/status");
   private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
@@ -38,7 +38,7 @@ final class ResidentMemory {
   }
 
   /** Checks once that /proc can be read and the high-water mark reset. */
-  static ResidentMemory probe() {
+  public static ResidentMemory probe() {
     String reason = null;
     try {
       readKb("VmRSS");
@@ -59,17 +59,17 @@ final class ResidentMemory {
   }
 
   /** Null when peaks can be measured, otherwise why not (for the table's note column). */
-  String unavailableReason() {
+  public String unavailableReason() {
     return unavailable;
   }
 
   /** Whether free heap memory is returned to the kernel before each measurement. */
-  boolean trims() {
+  public boolean trims() {
     return mallocTrim != null;
   }
 
   /** Returns free malloc memory to the kernel and resets the high-water mark; returns RSS in bytes after. */
-  long reset() throws IOException {
+  public long reset() throws IOException {
     if (mallocTrim != null) {
       mallocTrim.invokeInt(new Object[] {0});
     }
@@ -78,7 +78,7 @@ final class ResidentMemory {
   }
 
   /** The high-water mark of RSS since the last {@link #reset}, in bytes. */
-  long peak() throws IOException {
+  public long peak() throws IOException {
     return readKb("VmHWM") * 1024;
   }
 

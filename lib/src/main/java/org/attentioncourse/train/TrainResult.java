@@ -19,6 +19,10 @@ import tech.tablesaw.api.Table;
  * @param validation (step, evaluation) pairs
  * @param test evaluation on the test split after the last step
  * @param seconds wall-clock time of the training loop (evaluation included)
+ * @param peakMemoryMb how far the process's resident memory rose above its level at the start of training, at its
+ *     highest (MB): what the run's arrays, gradients and optimiser state cost in host memory. NaN where Linux's
+ *     /proc is not readable; it does not see GPU memory. Small runs may read low, because memory freed earlier in
+ *     the process is reused without being counted again.
  * @param model the DJL model holding the trained parameters; {@link #close()} frees them
  */
 public record TrainResult(
@@ -30,6 +34,7 @@ public record TrainResult(
     List<Checkpoint> validation,
     Evaluation test,
     double seconds,
+    double peakMemoryMb,
     ai.djl.Model model)
     implements AutoCloseable {
 

@@ -68,6 +68,7 @@ public final class Training {
     // The Model owns the parameters and outlives this method (it is returned inside the result, so the trained
     // block can be inspected); the Trainer owns gradients and optimiser state and is closed here.
     Model model = Model.newInstance("course-model", device);
+    HostMemory memory = HostMemory.start();
     boolean ok = false;
     try {
       model.setBlock(block);
@@ -119,11 +120,13 @@ public final class Training {
         saveIfAsked(block, config, config.steps(), true);
         Evaluation test = Evaluation.of(block, task, data.test(), trainer.getManager(), B);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.println(String.format(Locale.ROOT, "Done in %.1f s. Test: %s", seconds, test));
+        double peakMb = memory.peakMb();
+        System.out.println(String.format(Locale.ROOT, "Done in %.1f s%s. Test: %s", seconds,
+            Double.isNaN(peakMb) ? "" : String.format(Locale.ROOT, ", peak memory +%.0f MB", peakMb), test));
         ok = true;
         return new TrainResult(
             name, device.toString(), parameters, config.steps(), List.copyOf(losses), List.copyOf(validation),
-            test, seconds, model);
+            test, seconds, peakMb, model);
       }
     } finally {
       if (!ok) {
@@ -163,6 +166,33 @@ public final class Training {
       Checkpoints.save(block, config.checkpointDir().resolve("last.params"));
     }
     return file;
+  }
+
+  /** The rise of resident memory over its level at the start of a run; NaN where it cannot be measured. */
+  private record HostMemory(org.attentioncourse.bench.ResidentMemory probe, long startBytes) {
+
+    static HostMemory start() {
+      org.attentioncourse.bench.ResidentMemory probe = org.attentioncourse.bench.ResidentMemory.probe();
+      if (probe.unavailableReason() != null) {
+        return new HostMemory(null, 0);
+      }
+      try {
+        return new HostMemory(probe, probe.reset());
+      } catch (java.io.IOException e) {
+        return new HostMemory(null, 0);
+      }
+    }
+
+    double peakMb() {
+      if (probe == null) {
+        return Double.NaN;
+      }
+      try {
+        return Math.max(0, probe.peak() - startBytes) / (1024.0 * 1024.0);
+      } catch (java.io.IOException e) {
+        return Double.NaN;
+      }
+    }
   }
 
   /** Number of trainable numbers in {@code block}. */

@@ -38,6 +38,8 @@ class TrainingTest {
         Training.run(model, REVERSE, data, TrainConfig.defaults().steps(400).batchSize(32).learningRate(3e-3)
             .evalEvery(100).progress(false))) {
       assertTrue(r.test().tokenAccuracy() >= 0.95, "token accuracy on reverse: " + r.test());
+      // Linux (where the course runs) exposes /proc, so the host-memory rise is measured: a number, never NaN.
+      assertTrue(r.peakMemoryMb() >= 0 && r.peakMemoryMb() < 4096, "peak memory rise " + r.peakMemoryMb() + " MB");
       assertTrue(r.lossAt(400) < r.lossAt(1) / 5, "loss must fall: " + r.lossAt(1) + " → " + r.lossAt(400));
       // the trained model can still be inspected: every head's rows sum to 1
       double[][][][] maps = org.attentioncourse.attention.AttentionMaps.of(model, data.test().get(0));
