@@ -107,7 +107,7 @@ public final class PapaSweep {
 
   /**
    * Scores every point not already in the CSV file, appending each as it finishes, and returns all points of this
-   * setup as a table: heads replaced, the fraction, input-dependent heads left, the score, the relative drop
+   * setup as a table: heads replaced, the fraction, input-dependent heads left, the score (the chosen metric), the relative drop
    * from the baseline, accuracy, macro F1, Matthews correlation and seconds.
    */
   public Table run() {
@@ -166,7 +166,7 @@ public final class PapaSweep {
     IntColumn replaced = IntColumn.create("heads replaced");
     DoubleColumn fraction = DoubleColumn.create("fraction replaced");
     IntColumn left = IntColumn.create("input-dependent heads");
-    DoubleColumn score = DoubleColumn.create(metric.label());
+    DoubleColumn score = DoubleColumn.create("score");
     DoubleColumn drop = DoubleColumn.create("relative drop");
     DoubleColumn acc = DoubleColumn.create("accuracy");
     DoubleColumn f1 = DoubleColumn.create("macro F1");
@@ -186,7 +186,7 @@ public final class PapaSweep {
       sec.append(p.seconds());
     }
     return Table.create(
-        "PAPA: " + model.name() + ", order " + order.how() + ", " + scorerName, replaced, fraction, left, score, drop,
+        "PAPA: " + model.name() + ", order " + order.how() + ", " + scorerName + ", score = " + metric.label(), replaced, fraction, left, score, drop,
         acc, f1, mcc, sec);
   }
 
