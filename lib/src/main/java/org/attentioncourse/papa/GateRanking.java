@@ -22,6 +22,7 @@ public record GateRanking(double[][] lambda, HeadOrder order, List<Double> losse
    * probe} on {@code train}, and ranks the heads. The model's edits are restored afterwards. For token tasks
    * {@link Probe#modelOutput()} trains the gates alone against the model's own output layer.
    */
+  @SuppressWarnings("try") // the handles only undo the edits when closed
   public static GateRanking train(
       ProbedModel model, ConstantMatrices C, Probe probe, List<ProbeExample> train, ProbeConfig cfg) {
     try (NDManager m = NDManager.newBaseManager(model.device())) {

@@ -110,9 +110,10 @@ public final class PapaSweep {
    * setup as a table: heads replaced, the fraction, input-dependent heads left, the score (the chosen metric), the relative drop
    * from the baseline, accuracy, macro F1, Matthews correlation and seconds.
    */
+  @SuppressWarnings("try") // the handles only undo the edits when closed
   public Table run() {
     model.requireAttentionMatrices();
-    C().requireFits(model);
+    constants.requireFits(model);
     Map<Integer, Point> done = csv == null ? new LinkedHashMap<>() : readDone(csv, setup);
     int total = order.size();
     int todo = 0;
@@ -151,10 +152,6 @@ public final class PapaSweep {
           seconds));
     }
     return table(done);
-  }
-
-  private ConstantMatrices C() {
-    return constants;
   }
 
   /** (baseline − score) / baseline; NaN when the baseline is 0. */

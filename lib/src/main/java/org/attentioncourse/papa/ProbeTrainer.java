@@ -122,6 +122,16 @@ public final class ProbeTrainer {
     }
   }
 
+  /** A probe as created, not trained: for {@link Probe#modelOutput()}, which has nothing to train. */
+  public static TrainedProbe untrained(ProbedModel model, Probe probe, List<ProbeExample> like) {
+    boolean perToken = perToken(like);
+    int classes = Math.max(2, classesOf(like));
+    NDManager manager = NDManager.newBaseManager(model.device());
+    Probe.Head head = probe.create(model, classes, perToken);
+    head.initialize(manager, 1, like.get(0).size());
+    return new TrainedProbe(model, probe, head, manager, classes, perToken, List.of());
+  }
+
   /** Freezes every parameter of the model, remembering which ones were trainable. */
   static Map<Parameter, Boolean> freeze(ProbedModel model) {
     Map<Parameter, Boolean> before = new IdentityHashMap<>();

@@ -13,7 +13,7 @@ import org.attentioncourse.attention.TransformerModel;
 /**
  * What the PAPA probe needs from a model: its layers' attention mechanisms (to read and replace heads) and every
  * layer's hidden states (to probe). The course's {@link TransformerModel} fits through {@link #of}; a BERT-style
- * encoder fits by implementing the six methods below (its {@code hiddenStates} may use {@code segments}, the
+ * encoder fits by implementing the seven abstract methods below (its {@code hiddenStates} may use {@code segments}, the
  * token-type ids, which the course's models ignore).
  *
  * <pre>{@code

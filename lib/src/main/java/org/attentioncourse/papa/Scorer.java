@@ -35,8 +35,7 @@ public interface Scorer {
   /** The model's own output layer on {@code test}, nothing trained: the trained model's score as it stands. */
   static Scorer modelOutput(List<ProbeExample> test) {
     return model -> {
-      try (ProbeTrainer.TrainedProbe p =
-          ProbeTrainer.train(model, Probe.modelOutput(), test.subList(0, 1), ProbeConfig.defaults().steps(1))) {
+      try (ProbeTrainer.TrainedProbe p = ProbeTrainer.untrained(model, Probe.modelOutput(), test)) {
         return p.evaluate(test);
       }
     };

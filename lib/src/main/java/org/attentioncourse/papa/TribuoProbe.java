@@ -39,6 +39,15 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
  */
 public final class TribuoProbe {
 
+  /** Tribuo logs every SGD epoch at INFO; a sweep would print hundreds of lines. Held so the setting sticks. */
+  private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
+  static {
+    if (TRIBUO_LOG.getLevel() == null) { // only when the user has not configured it
+      TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+  }
+
   private final int epochs;
   private final long seed;
 
