@@ -27,9 +27,10 @@ import tech.tablesaw.api.Table;
  *   java -cp … org.attentioncourse.papa.PapaDemo --tasks reverse,lookup --steps 400 --out target/papa
  * </pre>
  *
- * Scores: "model as is" is the trained model's own per-token test accuracy with the heads replaced, nothing
- * retrained; "output layer" retrains a fresh output layer on the frozen features at each point; "Tribuo linear"
- * is the cheap variant (a linear model per token on all layers' states).
+ * Scores: "model as is" is the trained model's own test accuracy with the heads replaced, nothing retrained;
+ * "output layer" (token tasks) retrains a fresh output layer on the frozen features at each point; "PAPA probe"
+ * (classification tasks such as ListOps) is the paper's pooled probe; "Tribuo linear" is the cheap variant (a
+ * linear model on all layers' states, per token or mean-pooled).
  */
 public final class PapaDemo {
 
@@ -62,16 +63,23 @@ public final class PapaDemo {
       seconds.put("constant matrices", since(t1));
 
       long t2 = System.nanoTime();
-      GateRanking ranking = GateRanking.train(probed, C, Probe.modelOutput(), train,
-          ProbeConfig.defaults().steps(150).learningRate(0.05));
+      boolean classification = task.kind() == Task.Kind.CLASSIFICATION;
+      // PAPA trains the gates with its probe; on token tasks the model's own output layer plays that part
+      GateRanking ranking = GateRanking.train(probed, C, classification ? Probe.pooled() : Probe.modelOutput(), train,
+          ProbeConfig.defaults().steps(150).learningRate(0.05).classes(task.numClasses()));
       seconds.put("gate ranking", since(t2));
       System.out.println("λ after training: " + java.util.Arrays.deepToString(round(ranking.lambda())));
       System.out.println("order: " + ranking.order());
 
       Map<String, Scorer> scorers = new LinkedHashMap<>();
       scorers.put("model as is", Scorer.modelOutput(test));
-      scorers.put("output layer", Scorer.probe(Probe.outputLayer(), train, test,
-          ProbeConfig.defaults().steps(200).learningRate(1e-2).classes(task.numClasses())));
+      if (classification) {
+        scorers.put("PAPA probe", Scorer.probe(Probe.pooled(), train, test,
+            ProbeConfig.defaults().steps(300).learningRate(3e-3).classes(task.numClasses())));
+      } else {
+        scorers.put("output layer", Scorer.probe(Probe.outputLayer(), train, test,
+            ProbeConfig.defaults().steps(200).learningRate(1e-2).classes(task.numClasses())));
+      }
       scorers.put("Tribuo linear", Scorer.tribuo(train.subList(0, 1000), test, 5));
       Map<String, Table> tables = new LinkedHashMap<>();
       List<HeadOrder> orders = new ArrayList<>(List.of(ranking.order(), HeadOrder.random(probed, 7)));
@@ -114,7 +122,7 @@ public final class PapaDemo {
         case "--steps" -> steps = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         default -> throw new IllegalArgumentException(
-            "unknown argument " + args[i] + "; use --tasks reverse,copy,lookup --steps N --out DIR");
+            "unknown argument " + args[i] + "; use --tasks reverse,copy,lookup,listops --steps N --out DIR");
       }
     }
     for (String name : tasks) {
@@ -122,7 +130,8 @@ public final class PapaDemo {
         case "reverse" -> Reverse.defaults();
         case "copy" -> Copy.defaults();
         case "lookup" -> Lookup.defaults();
-        default -> throw new IllegalArgumentException("task " + name + ": choose reverse, copy or lookup");
+        case "listops" -> org.attentioncourse.data.ListOps.defaults();
+        default -> throw new IllegalArgumentException("task " + name + ": choose reverse, copy, lookup or listops");
       };
       Result r = run(task, steps, out);
       System.out.printf(Locale.ROOT, "%n== %s: trained model's test accuracy %.4f (position-only: %s)%n", task.name(),
