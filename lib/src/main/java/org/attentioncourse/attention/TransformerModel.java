@@ -98,21 +98,45 @@ public final class TransformerModel extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray tokens = inputs.head(); // (B, T)
-    Shapes.rank(tokens, "tokens", 2);
     NDArray mask = inputs.size() > 1 ? inputs.get(1) : null; // (B, T)
+    NDList states = hiddenStates(ps, tokens, mask, training);
+    NDArray x = finalFeatures(ps, states.get(states.size() - 1), training); // (B, T, D)
+    if (config.output == Output.POOLED) {
+      x = pool(x, mask); // (B, D)
+    }
+    return new NDList(head.forward(ps, new NDList(x), training).head());
+  }
+
+  /**
+   * The residual stream after the embedding and after every layer: {@code layers + 1} arrays of shape (B, T, D),
+   * entry 0 being token embedding + positions and entry l the output of layer l. This is what a probe reads (the
+   * PAPA probe pools every one of them); the model's own output is {@link #finalFeatures} of the last entry.
+   *
+   * @param tokens (B, T) int
+   * @param mask (B, T), 1 for real tokens and 0 for padding, or null
+   */
+  public NDList hiddenStates(ParameterStore ps, NDArray tokens, NDArray mask, boolean training) {
+    Shapes.rank(tokens, "tokens", 2);
     Shapes.keyMask(mask, tokens.getShape().get(0), tokens.getShape().get(1), tokens.getShape());
     NDArray E = ps.getValue(embedding, tokens.getDevice(), training); // (V, D)
     // one-hot × E: a gather written as a product; with a course-sized vocabulary it costs nothing extra
     NDArray x = tokens.oneHot(config.vocabSize).toType(E.getDataType(), false).matMul(E); // (B, T, D)
     x = positions.forward(ps, new NDList(x), training).head();
+    NDList states = new NDList(layers.size() + 1);
+    states.add(x);
     for (EncoderBlock layer : layers) {
       x = layer.forward(ps, mask == null ? new NDList(x) : new NDList(x, mask), training).head();
+      states.add(x);
     }
-    x = finalNorm.forward(ps, new NDList(x), training).head(); // (B, T, D)
-    if (config.output == Output.POOLED) {
-      x = pool(x, mask); // (B, D)
-    }
-    return new NDList(head.forward(ps, new NDList(x), training).head());
+    return states;
+  }
+
+  /**
+   * What the output layer reads: the final LayerNorm of the last hidden state, (B, T, D) → (B, T, D). Pre-norm
+   * layers leave the residual stream unnormalised, so this norm belongs to the readout, not to the last layer.
+   */
+  public NDArray finalFeatures(ParameterStore ps, NDArray last, boolean training) {
+    return finalNorm.forward(ps, new NDList(last), training).head();
   }
 
   /** Mean over real tokens: Σₜ mₜ xₜ / Σₜ mₜ. (B, T, D) → (B, D). */
@@ -272,6 +296,19 @@ public final class TransformerModel extends AbstractBlock {
 
     public int dModel() {
       return dModel;
+    }
+
+    public int vocabSize() {
+      return vocabSize;
+    }
+
+    public int maxLength() {
+      return maxLength;
+    }
+
+    /** Number of outputs: classes for a pooled model, the output vocabulary for a per-token one. */
+    public int outputs() {
+      return outputs;
     }
 
     public int heads() {

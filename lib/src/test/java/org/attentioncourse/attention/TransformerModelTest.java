@@ -49,6 +49,46 @@ class TransformerModelTest {
     }
   }
 
+  /** hiddenStates gives L + 1 states of shape (B, T, D), and the output layer on the last of them is forward. */
+  @Test
+  void hiddenStatesAreEveryLayersOutputAndForwardReadsTheLast() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (TransformerModel.Builder b : new TransformerModel.Builder[] {
+          TransformerModel.builder().vocabSize(10).maxLength(6).dModel(8).heads(2).layers(3).perToken(10),
+          TransformerModel.builder().vocabSize(10).maxLength(6).dModel(8).heads(2).layers(3).pooled(4)}) {
+        TransformerModel model = b.build();
+        model.initialize(m, DataType.FLOAT32, new Shape(2, 6), new Shape(2, 6));
+        ParameterStore ps = new ParameterStore(m, false);
+        NDArray tokens = m.create(new int[][] {{3, 4, 5, 0, 0, 0}, {5, 6, 7, 8, 9, 3}});
+        NDArray mask = m.create(new float[][] {{1, 1, 1, 0, 0, 0}, {1, 1, 1, 1, 1, 1}});
+        NDList states = model.hiddenStates(ps, tokens, mask, false);
+        assertEquals(4, states.size(), "embeddings + 3 layers");
+        for (NDArray s : states) {
+          assertEquals(new Shape(2, 6, 8), s.getShape());
+        }
+        // layer l's state is layer l applied to state l − 1
+        for (int l = 0; l < 3; l++) {
+          NDArray next = model.layers().get(l).forward(ps, new NDList(states.get(l), mask), false).head();
+          assertTrue(next.allClose(states.get(l + 1), 0, 0, false), "state " + (l + 1));
+        }
+        NDArray logits = model.forward(ps, new NDList(tokens, mask), false).head();
+        NDArray x = model.finalFeatures(ps, states.get(3), false);
+        if (model.config().output() == TransformerModel.Output.POOLED) {
+          NDArray mk = mask.expandDims(2);
+          x = x.mul(mk).sum(new int[] {1}).div(mk.sum(new int[] {1}));
+        }
+        ai.djl.nn.Block head = null;
+        for (ai.djl.util.Pair<String, ai.djl.nn.Block> c : model.getChildren()) {
+          if (c.getKey().endsWith("head")) {
+            head = c.getValue();
+          }
+        }
+        NDArray manual = head.forward(ps, new NDList(x), false).head();
+        assertTrue(logits.allClose(manual, 1e-6, 1e-6, false), "forward = head(finalFeatures(last state))");
+      }
+    }
+  }
+
   @Test
   void configurationErrorsAreClear() {
     var e = assertThrows(IllegalArgumentException.class, () -> TransformerModel.builder().maxLength(4).perToken(3).build());

@@ -1,0 +1,108 @@
+package org.attentioncourse.papa;
+
+import java.util.Locale;
+import org.attentioncourse.CourseScale;
+
+/**
+ * Settings for training a probe (and gates). Everything has a default; {@code toString()} prints them all.
+ *
+ * <pre>{@code
+ * ProbeConfig cfg = ProbeConfig.defaults().steps(300).learningRate(1e-3);
+ * }</pre>
+ */
+public final class ProbeConfig {
+
+  /** The seed every probe uses unless told otherwise. */
+  public static final long DEFAULT_SEED = 42L;
+
+  private int steps = CourseScale.current().pick(150, 600, 2000);
+  private int batchSize = 32;
+  private double learningRate = 1e-3;
+  private long seed = DEFAULT_SEED;
+  private int classes = -1;
+  private boolean progress = false;
+
+  public static ProbeConfig defaults() {
+    return new ProbeConfig();
+  }
+
+  /** Optimisation steps (default by course scale: 150 / 600 / 2000). */
+  public ProbeConfig steps(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("steps must be positive, got " + n);
+    }
+    steps = n;
+    return this;
+  }
+
+  /** Examples per step (default 32). */
+  public ProbeConfig batchSize(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("batch size must be positive, got " + n);
+    }
+    batchSize = n;
+    return this;
+  }
+
+  /** Adam's learning rate (default 1e-3; the PAPA scripts use 2e-5 for 15 epochs of a GLUE task on BERT). */
+  public ProbeConfig learningRate(double lr) {
+    if (!(lr > 0) || Double.isInfinite(lr)) {
+      throw new IllegalArgumentException("learning rate must be a positive number, got " + lr);
+    }
+    learningRate = lr;
+    return this;
+  }
+
+  /** Seed of the probe's initial weights and the batch order (default {@link #DEFAULT_SEED}). */
+  public ProbeConfig seed(long s) {
+    seed = s;
+    return this;
+  }
+
+  /** Number of classes (default: the largest label or target seen in the training and test data, plus one). */
+  public ProbeConfig classes(int n) {
+    if (n < 2) {
+      throw new IllegalArgumentException("a probe needs at least 2 classes, got " + n);
+    }
+    classes = n;
+    return this;
+  }
+
+  /** Show a progress bar while training (default false: sweeps print one line per point). */
+  public ProbeConfig progress(boolean show) {
+    progress = show;
+    return this;
+  }
+
+  public int steps() {
+    return steps;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  public double learningRate() {
+    return learningRate;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  /** -1 when it is to be read from the data. */
+  public int classes() {
+    return classes;
+  }
+
+  public boolean progress() {
+    return progress;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        Locale.ROOT, "ProbeConfig(steps=%d, batchSize=%d, lr=%g, seed=%d, classes=%s)", steps, batchSize,
+        learningRate, seed, classes < 0 ? "from data" : Integer.toString(classes));
+  }
+}
