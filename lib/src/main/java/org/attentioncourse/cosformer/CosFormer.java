@@ -124,10 +124,10 @@ public final class CosFormer {
       long end = Math.min(T, start + C);
       try (NDManager chunk = outer.newSubManager()) {
         NDIndex rows = new NDIndex(":, :, {}:{}", start, end);
-        NDArray Qc = in(chunk, Qf.get(rows)); // (B, H, c, F)
-        NDArray Kc = in(chunk, Kf.get(rows)); // (B, H, c, F)
-        NDArray Vc = in(chunk, V.get(rows)); // (B, H, c, d)
-        NDArray mask = end - start == c0 ? tri : in(chunk, tri.get(new NDIndex(":{}, :{}", end - start, end - start)));
+        NDArray Qc = into(chunk, Qf.get(rows)); // (B, H, c, F)
+        NDArray Kc = into(chunk, Kf.get(rows)); // (B, H, c, F)
+        NDArray Vc = into(chunk, V.get(rows)); // (B, H, c, d)
+        NDArray mask = end - start == c0 ? tri : into(chunk, tri.get(new NDIndex(":{}, :{}", end - start, end - start)));
         NDArray w = Qc.matMul(Kc.swapAxes(-1, -2)).mul(mask); // (B, H, c, c), causal inside the chunk
         NDArray num = w.matMul(Vc).add(Qc.matMul(S)); // (B, H, c, d): this chunk + all earlier ones
         NDArray den = w.sum(new int[] {-1}, true).add(Qc.matMul(z)); // (B, H, c, 1)
@@ -144,7 +144,7 @@ public final class CosFormer {
   }
 
   /** Moves a new array into {@code m} so that it, and what is computed from it, is freed with {@code m}. */
-  private static NDArray in(NDManager m, NDArray a) {
+  private static NDArray into(NDManager m, NDArray a) {
     a.attach(m);
     return a;
   }

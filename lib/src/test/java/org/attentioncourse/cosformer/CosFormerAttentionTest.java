@@ -273,6 +273,31 @@ class CosFormerAttentionTest {
   }
 
   @Test
+  void theBlockShowsItsWeightsForPlots() {
+    int T = 7;
+    CosFormerAttention a = block(CosFormerConfig.defaults(), DataType.FLOAT64, 1, T);
+    NDArray mask = m.create(new float[] {1, 1, 1, 1, 1, 0, 0}, new Shape(1, T));
+    a.setCausal(true);
+    NDArray A = a.weights(new ParameterStore(m, false), input(8, 1, T, DataType.FLOAT64), mask); // (1, H, T, T)
+    assertEquals(new Shape(1, H, T, T), A.getShape());
+    double[] w = flat(A);
+    for (int h = 0; h < H; h++) {
+      for (int i = 0; i < T; i++) {
+        double sum = 0;
+        for (int j = 0; j < T; j++) {
+          double v = w[(h * T + i) * T + j];
+          assertTrue(v >= 0, "weight " + v);
+          if (j > i || j >= 5) {
+            assertEquals(0.0, v, 0.0, "future or padded key (" + i + ", " + j + ")");
+          }
+          sum += v;
+        }
+        assertTrue(Math.abs(sum - 1) < 1e-12 || sum == 0, "row " + i + " sums to " + sum);
+      }
+    }
+  }
+
+  @Test
   void tooLongOrMisshapenInputsAreRejected() {
     CosFormerAttention a = block(CosFormerConfig.defaults(), DataType.FLOAT64, 1, 4);
     var e = assertThrows(IllegalArgumentException.class, () -> run(a, input(1, 1, L + 1, DataType.FLOAT64), null, false));
