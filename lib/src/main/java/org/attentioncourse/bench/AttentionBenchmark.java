@@ -66,7 +66,9 @@ import tech.tablesaw.io.csv.CsvWriter;
  * lower bound. The "score-matrix MB (analytic)" column is what the mechanism declares as its largest
  * intermediate ({@link Mechanism#bytesOfLargestIntermediate}; B·H·T·T·4 bytes for softmax), NaN when it declares
  * nothing. MB means 2²⁰ bytes throughout. The "note" column says "causal" for causal runs and names anything that
- * makes a row less trustworthy (no /proc, a NaN or infinite output).
+ * makes a row less trustworthy (no /proc, a NaN or infinite output), or "skipped: …" for a row that was not run
+ * because its declared intermediate is over the memory budget ({@link Builder#maxIntermediateMb}); such a row has
+ * empty times, so {@link #ratio} gives NaN for it.
  *
  * <p>Runs on the CPU. Timings on a shared machine are noisy, which is why the median of several repeats is
  * reported next to the minimum; libtorch's default of one thread per core makes them far noisier when another
@@ -113,6 +115,7 @@ public final class AttentionBenchmark {
   private final int repeats;
   private final long seed;
   private final boolean causal;
+  private final double maxIntermediateMb;
   private final Consumer<String> log;
 
   private AttentionBenchmark(Builder b) {
@@ -124,6 +127,7 @@ public final class AttentionBenchmark {
     repeats = b.repeats;
     seed = b.seed;
     causal = b.causal;
+    maxIntermediateMb = b.maxIntermediateMb;
     log = b.log;
   }
 
@@ -168,6 +172,13 @@ public final class AttentionBenchmark {
     if (causal) {
       notes.add("causal");
     }
+    long declared = mech.bytesOfLargestIntermediate(batch, heads, T, d);
+    if (declared >= 0 && declared / BYTES_PER_MB > maxIntermediateMb) {
+      notes.add(skipNote(declared));
+      appendRow(table, mech, T, Double.NaN, Double.NaN, Double.NaN, declared, notes);
+      log.accept(String.format(Locale.ROOT, "%s T=%d: %s", mech.name(), T, skipNote(declared)));
+      return;
+    }
     double peakMb = Double.NaN;
     double[] ms = new double[repeats];
     boolean finite = true;
@@ -198,9 +209,31 @@ public final class AttentionBenchmark {
     if (!finite) {
       notes.add("output has NaN or infinity");
     }
-    long analytic = mech.bytesOfLargestIntermediate(batch, heads, T, d);
     double median = median(ms);
     double min = Arrays.stream(ms).min().orElseThrow();
+    appendRow(table, mech, T, median, min, peakMb, declared, notes);
+    log.accept(
+        String.format(
+            Locale.ROOT,
+            "%s T=%d: median %.3f ms, min %.3f ms, peak %.1f MB",
+            mech.name(),
+            T,
+            median,
+            min,
+            peakMb));
+  }
+
+  /** The note of a row not run because its declared intermediate is over the memory budget. */
+  private String skipNote(long declared) {
+    return String.format(
+        Locale.ROOT,
+        "skipped: largest intermediate %.4g MB > budget %.4g MB",
+        declared / BYTES_PER_MB,
+        maxIntermediateMb);
+  }
+
+  private void appendRow(
+      Table table, Mechanism mech, int T, double median, double min, double peakMb, long analytic, List<String> notes) {
     table.stringColumn(MECHANISM).append(mech.name());
     table.intColumn(LENGTH).append(T);
     table.intColumn(WIDTH).append(d);
@@ -211,15 +244,6 @@ public final class AttentionBenchmark {
     table.doubleColumn(PEAK_MB).append(peakMb);
     table.doubleColumn(ANALYTIC_MB).append(analytic < 0 ? Double.NaN : analytic / BYTES_PER_MB);
     table.stringColumn(NOTE).append(String.join("; ", notes));
-    log.accept(
-        String.format(
-            Locale.ROOT,
-            "%s T=%d: median %.3f ms, min %.3f ms, peak %.1f MB",
-            mech.name(),
-            T,
-            median,
-            min,
-            peakMb));
   }
 
   /**
@@ -483,10 +507,16 @@ public final class AttentionBenchmark {
     return causal;
   }
 
+  /** Rows whose declared largest intermediate exceeds this many MB are skipped (infinite: none). */
+  public double maxIntermediateMb() {
+    return maxIntermediateMb;
+  }
+
   @Override
   public String toString() {
     return "AttentionBenchmark(T=" + Arrays.toString(lengths) + ", d=" + d + ", batch=" + batch + ", heads=" + heads
-        + ", warmup=" + warmup + ", repeats=" + repeats + ", seed=" + seed + (causal ? ", causal" : "") + ")";
+        + ", warmup=" + warmup + ", repeats=" + repeats + ", seed=" + seed + (causal ? ", causal" : "")
+        + (Double.isInfinite(maxIntermediateMb) ? "" : ", max intermediate " + maxIntermediateMb + " MB") + ")";
   }
 
   /** Settings of a benchmark; each setter checks its value at once, so a mistake fails where it is made. */
@@ -500,6 +530,7 @@ public final class AttentionBenchmark {
     private int repeats = 5;
     private long seed = 42;
     private boolean causal;
+    private double maxIntermediateMb = Double.POSITIVE_INFINITY;
     private Consumer<String> log = line -> {};
 
     private Builder() {}
@@ -566,6 +597,19 @@ public final class AttentionBenchmark {
     /** Whether the forward passes are causal (default false). */
     public Builder causal(boolean causal) {
       this.causal = causal;
+      return this;
+    }
+
+    /**
+     * A memory budget: a (mechanism, T) whose declared largest intermediate ({@link
+     * Mechanism#bytesOfLargestIntermediate}) is larger than {@code mb} MB is not run. Its row stays in the table,
+     * with empty times and peak and a note "skipped: …", so the skip is visible. Default: no budget.
+     */
+    public Builder maxIntermediateMb(double mb) {
+      if (!(mb > 0)) {
+        throw new IllegalArgumentException("the intermediate-size budget must be a positive number of MB, got " + mb);
+      }
+      this.maxIntermediateMb = mb;
       return this;
     }
 

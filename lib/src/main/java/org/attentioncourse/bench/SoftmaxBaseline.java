@@ -55,7 +55,10 @@ public final class SoftmaxBaseline {
           "                       steadier times on a machine that is busy with other work",
           "  --out PATH           CSV to write (default " + DEFAULT_OUT + ")",
           "  --mechanisms LIST    what to measure, comma-separated: softmax (default), random,",
-          "                       factorized-random, dense (the Synthesizer's cores)",
+          "                       factorized-random, dense (the Synthesizer's cores), cosformer,",
+          "                       cosformer-causal, cosformer-causal-cumsum, cosformer-quadratic, relu-linear",
+          "  --max-intermediate-mb X  skip (and report as skipped) any length whose declared largest",
+          "                       intermediate exceeds X MB, e.g. softmax's score matrix (default: no limit)",
           "  --help               print this and exit");
 
   private static final int[] DEFAULT_LENGTHS = {256, 512, 1024, 2048, 4096};
@@ -69,6 +72,11 @@ public final class SoftmaxBaseline {
     MECHANISMS.put("random", org.attentioncourse.synthesizer.SynthesizerMechanisms::random);
     MECHANISMS.put("factorized-random", () -> org.attentioncourse.synthesizer.SynthesizerMechanisms.factorizedRandom(8));
     MECHANISMS.put("dense", org.attentioncourse.synthesizer.SynthesizerMechanisms::dense);
+    MECHANISMS.put("cosformer", org.attentioncourse.cosformer.CosFormerMechanisms::cosFormer);
+    MECHANISMS.put("cosformer-causal", org.attentioncourse.cosformer.CosFormerMechanisms::cosFormerCausal);
+    MECHANISMS.put("cosformer-causal-cumsum", org.attentioncourse.cosformer.CosFormerMechanisms::cosFormerCausalFullPrefixSums);
+    MECHANISMS.put("cosformer-quadratic", org.attentioncourse.cosformer.CosFormerMechanisms::quadratic);
+    MECHANISMS.put("relu-linear", org.attentioncourse.cosformer.CosFormerMechanisms::reluLinear);
   }
 
   private SoftmaxBaseline() {}
@@ -106,6 +114,9 @@ public final class SoftmaxBaseline {
       if (o.warmup != null) {
         b.warmup(o.warmup);
       }
+      if (o.maxIntermediateMb != null) {
+        b.maxIntermediateMb(o.maxIntermediateMb);
+      }
       bench = b.log(line -> err.println("  " + line)).build();
     } catch (IllegalArgumentException e) {
       err.println("SoftmaxBaseline: " + e.getMessage());
@@ -134,6 +145,12 @@ public final class SoftmaxBaseline {
       double n = (double) hi / lo;
       for (Mechanism mech : mechanisms) {
         double r = AttentionBenchmark.ratio(table, mech.name(), lo, hi);
+        if (Double.isNaN(r)) {
+          out.println(
+              String.format(
+                  Locale.ROOT, "%s: time ratio T=%d / T=%d: not measured (a length was skipped)", mech.name(), hi, lo));
+          continue;
+        }
         out.println(
             String.format(
                 Locale.ROOT,
@@ -160,6 +177,7 @@ public final class SoftmaxBaseline {
     Integer repeats;
     Integer warmup;
     Integer threads;
+    Double maxIntermediateMb;
     Path out = Path.of(DEFAULT_OUT);
     boolean help;
 
@@ -199,7 +217,8 @@ public final class SoftmaxBaseline {
             }
             o.mechanisms = names;
           }
-          case "--lengths", "--d", "--batch", "--heads", "--repeats", "--warmup", "--threads", "--out" -> {
+          case "--lengths", "--d", "--batch", "--heads", "--repeats", "--warmup", "--threads", "--out",
+              "--max-intermediate-mb" -> {
             if (value == null) {
               if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(a + " needs a value");
@@ -213,6 +232,13 @@ public final class SoftmaxBaseline {
               case "--heads" -> o.heads = integer(a, value);
               case "--repeats" -> o.repeats = integer(a, value);
               case "--warmup" -> o.warmup = integer(a, value);
+              case "--max-intermediate-mb" -> {
+                try {
+                  o.maxIntermediateMb = Double.parseDouble(value.trim());
+                } catch (NumberFormatException e) {
+                  throw new IllegalArgumentException(a + " expects a number of MB, got '" + value + "'");
+                }
+              }
               case "--threads" -> {
                 o.threads = integer(a, value);
                 if (o.threads < 1) {
