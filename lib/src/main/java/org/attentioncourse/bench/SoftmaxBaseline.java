@@ -55,7 +55,8 @@ public final class SoftmaxBaseline {
           "                       steadier times on a machine that is busy with other work",
           "  --out PATH           CSV to write (default " + DEFAULT_OUT + ")",
           "  --mechanisms LIST    what to measure, comma-separated: softmax (default), random,",
-          "                       factorized-random, dense (the Synthesizer's cores)",
+          "                       factorized-random, dense (the Synthesizer's cores),",
+          "                       aft-full, aft-simple, aft-local (s=32), aft-conv (s=11) (AFT's cores)",
           "  --help               print this and exit");
 
   private static final int[] DEFAULT_LENGTHS = {256, 512, 1024, 2048, 4096};
@@ -69,6 +70,10 @@ public final class SoftmaxBaseline {
     MECHANISMS.put("random", org.attentioncourse.synthesizer.SynthesizerMechanisms::random);
     MECHANISMS.put("factorized-random", () -> org.attentioncourse.synthesizer.SynthesizerMechanisms.factorizedRandom(8));
     MECHANISMS.put("dense", org.attentioncourse.synthesizer.SynthesizerMechanisms::dense);
+    MECHANISMS.put("aft-full", org.attentioncourse.aft.AftMechanisms::full);
+    MECHANISMS.put("aft-simple", org.attentioncourse.aft.AftMechanisms::simple);
+    MECHANISMS.put("aft-local", () -> org.attentioncourse.aft.AftMechanisms.local(32));
+    MECHANISMS.put("aft-conv", () -> org.attentioncourse.aft.AftMechanisms.conv(11));
   }
 
   private SoftmaxBaseline() {}
