@@ -27,6 +27,9 @@ import ai.djl.ndarray.types.Shape;
  * enough: a large <i>future</i> key would push every term a query may see below float32's range, giving 0/0.
  * The causal forms therefore use, for each query, the maximum over the keys it sees (a running maximum) and merge
  * partial sums the log-sum-exp way: (m₁, n₁) ⊕ (m₂, n₂) = (m, n₁e^{m₁−m} + n₂e^{m₂−m}) with m = max(m₁, m₂).
+ * Taking the maxima of K and of w separately (instead of the maximum of K + w, which would cost a T×T×C pass) is
+ * safe while a row of w spans less than about 80: only then could the key that dominates a channel sit where w
+ * is so far below the row's maximum that its term underflows.
  *
  * <p><b>Cost.</b> None of the forms builds a T×T×C array.
  *

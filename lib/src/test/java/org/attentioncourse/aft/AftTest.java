@@ -64,6 +64,20 @@ class AftTest {
   }
 
   @Test
+  void shortestSequencesAndTheMaximumLength() {
+    for (Variant v : AftFixtures.variants()) {
+      AftAttention a = AftFixtures.build(v, m, DataType.FLOAT64, 15);
+      for (int T : new int[] {1, 2, 3, 8, L}) {
+        for (boolean causal : new boolean[] {false, true}) {
+          NDArray x = AftFixtures.input(m, 8, 2, T, DataType.FLOAT64);
+          NDArray y = a.attend(new ParameterStore(m, false), x, null, causal, false);
+          assertClose(AftFixtures.reference(a, AftFixtures.cube(x), null, causal), AftFixtures.cube(y), 1e-10, v + " T=" + T + (causal ? " causal" : ""));
+        }
+      }
+    }
+  }
+
+  @Test
   void naiveDefinitionMatchesTheLoops() {
     int B = 2;
     int T = 6;

@@ -23,9 +23,11 @@ import org.junit.jupiter.api.Test;
  */
 class AftTrainingTest {
 
-  private static TrainResult train(AttentionFactory f, boolean causal, int dModel, int steps, int[] countAt, Map<Integer, Integer> live) {
-    Task task = Reverse.defaults();
-    Splits data = Splits.generate(task, 4000, 200, 500, Splits.DEFAULT_SEED);
+  private static final Task TASK = Reverse.defaults();
+
+  private static TrainResult train(
+      AttentionFactory f, boolean causal, int dModel, Splits data, int steps, int[] countAt, Map<Integer, Integer> live) {
+    Task task = TASK;
     TransformerModel model =
         TransformerModel.forTask(
             task, TransformerModel.builder().dModel(dModel).heads(4).layers(2).causal(causal).attention("AFT", f));
@@ -44,7 +46,8 @@ class AftTrainingTest {
   @Test
   void aftFullLearnsReverse() {
     Map<Integer, Integer> live = new HashMap<>();
-    try (TrainResult r = train(Afts.full(), false, 64, 300, new int[] {50, 300}, live)) {
+    Splits data = Splits.generate(TASK, 4000, 200, 500, Splits.DEFAULT_SEED);
+    try (TrainResult r = train(Afts.full(), false, 64, data, 300, new int[] {50, 300}, live)) {
       assertTrue(r.test().tokenAccuracy() >= 0.95, "reverse with AFT-full: " + r.test());
     }
     assertEquals(live.get(50), live.get(300), "live arrays after step 50 vs 300: " + live);
@@ -55,10 +58,11 @@ class AftTrainingTest {
     AttentionFactory[] factories = {
       Afts.full(), Afts.fullFactorized(4), Afts.simple(), Afts.local(3), Afts.localFactorized(3, 4), Afts.conv(3)
     };
+    Splits data = Splits.generate(TASK, 256, 16, 16, Splits.DEFAULT_SEED);
     for (boolean causal : new boolean[] {false, true}) {
       for (AttentionFactory f : factories) {
         Map<Integer, Integer> live = new HashMap<>();
-        try (TrainResult r = train(f, causal, 16, 8, new int[] {3, 8}, live)) {
+        try (TrainResult r = train(f, causal, 16, data, 8, new int[] {3, 8}, live)) {
           String name = f.create(16, 4, 17).toString();
           assertTrue(Double.isFinite(r.test().tokenAccuracy()), name);
           assertEquals(live.get(3), live.get(8), name + (causal ? " causal" : "") + ": live arrays after step 3 vs 8: " + live);
