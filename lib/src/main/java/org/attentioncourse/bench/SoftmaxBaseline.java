@@ -55,8 +55,10 @@ public final class SoftmaxBaseline {
           "                       steadier times on a machine that is busy with other work",
           "  --out PATH           CSV to write (default " + DEFAULT_OUT + ")",
           "  --mechanisms LIST    what to measure, comma-separated: softmax (default), random,",
-          "                       factorized-random, dense (the Synthesizer's cores), cosformer,",
-          "                       cosformer-causal, cosformer-causal-cumsum, cosformer-quadratic, relu-linear",
+          "                       factorized-random, dense (the Synthesizer's cores),",
+          "                       aft-full, aft-simple, aft-local (s=32), aft-conv (s=11) (AFT's cores),",
+          "                       cosformer, cosformer-causal, cosformer-causal-cumsum, cosformer-quadratic,",
+          "                       relu-linear (cosFormer's forms and its ablation)",
           "  --max-intermediate-mb X  skip (and report as skipped) any length whose declared largest",
           "                       intermediate exceeds X MB, e.g. softmax's score matrix (default: no limit)",
           "  --help               print this and exit");
@@ -72,6 +74,10 @@ public final class SoftmaxBaseline {
     MECHANISMS.put("random", org.attentioncourse.synthesizer.SynthesizerMechanisms::random);
     MECHANISMS.put("factorized-random", () -> org.attentioncourse.synthesizer.SynthesizerMechanisms.factorizedRandom(8));
     MECHANISMS.put("dense", org.attentioncourse.synthesizer.SynthesizerMechanisms::dense);
+    MECHANISMS.put("aft-full", org.attentioncourse.aft.AftMechanisms::full);
+    MECHANISMS.put("aft-simple", org.attentioncourse.aft.AftMechanisms::simple);
+    MECHANISMS.put("aft-local", () -> org.attentioncourse.aft.AftMechanisms.local(32));
+    MECHANISMS.put("aft-conv", () -> org.attentioncourse.aft.AftMechanisms.conv(11));
     MECHANISMS.put("cosformer", org.attentioncourse.cosformer.CosFormerMechanisms::cosFormer);
     MECHANISMS.put("cosformer-causal", org.attentioncourse.cosformer.CosFormerMechanisms::cosFormerCausal);
     MECHANISMS.put("cosformer-causal-cumsum", org.attentioncourse.cosformer.CosFormerMechanisms::cosFormerCausalFullPrefixSums);
