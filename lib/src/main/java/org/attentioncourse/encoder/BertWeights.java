@@ -57,7 +57,8 @@ final class BertWeights {
       }
       String bert = bertName(n.name());
       if (named.put(bert, init.get(n.inputs().get(1))) != null) {
-        throw new IllegalArgumentException("two MatMul nodes map to the same weight " + bert + " (node " + n.name() + ")");
+        throw new IllegalArgumentException(
+            "two MatMul nodes map to the same weight " + bert + " (node " + n.name() + ")");
       }
       anonymous++;
     }
@@ -95,13 +96,21 @@ final class BertWeights {
     for (String prefix : norms) {
       float e = layerNormEps(g, prefix);
       if (!Float.isNaN(eps) && e != eps) {
-        throw new IllegalArgumentException("LayerNorm ε differs between norms: " + eps + " and " + e + " at " + prefix);
+        throw new IllegalArgumentException(
+            "LayerNorm ε differs between norms: " + eps + " and " + e + " at " + prefix);
       }
       eps = e;
     }
     Config config =
         new Config(
-            (int) word.dims()[0], width, width / headWidth, layers, ffn, (int) pos.dims()[0], (int) types.dims()[0], eps);
+            (int) word.dims()[0],
+            width,
+            width / headWidth,
+            layers,
+            ffn,
+            (int) pos.dims()[0],
+            (int) types.dims()[0],
+            eps);
     return new BertWeights(named, config);
   }
 
@@ -114,6 +123,9 @@ final class BertWeights {
    * transposed from ONNX's [in, out] to DJL's Linear layout [out, in].
    */
   float[] take(String name, long... expectedShape) {
+    if (used.contains(name)) {
+      throw new IllegalStateException(name + " was already taken");
+    }
     Tensor t = need(byName, name);
     long[] dims = t.dims();
     boolean projection = name.endsWith(".weight") && name.startsWith("encoder.") && !name.contains("LayerNorm");
@@ -124,6 +136,7 @@ final class BertWeights {
               + " but the encoder expects " + java.util.Arrays.toString(expectedShape));
     }
     used.add(name);
+    byName.remove(name); // the caller copies the values; the heap copy can go
     if (!projection) {
       return t.floats();
     }
@@ -139,11 +152,11 @@ final class BertWeights {
     return transposed;
   }
 
-  /** Names of float weights that were never taken: a model with parts this encoder does not have. */
+  /** Names of float weights never taken: a model with parts this encoder does not have. */
   List<String> unused() {
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, Tensor> e : byName.entrySet()) {
-      if (e.getValue().dataType() == OnnxGraph.FLOAT && !used.contains(e.getKey())) {
+      if (e.getValue().dataType() == OnnxGraph.FLOAT) {
         out.add(e.getKey());
       }
     }

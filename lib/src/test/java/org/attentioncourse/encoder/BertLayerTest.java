@@ -64,7 +64,8 @@ class BertLayerTest {
         NDArray a = e.getValue().getArray();
         double[] v = new double[(int) a.size()];
         for (int i = 0; i < v.length; i++) {
-          v[i] = rnd.nextGaussian() * (e.getKey().endsWith("gamma") ? 0.5 : 0.4) + (e.getKey().endsWith("gamma") ? 1 : 0);
+          boolean gamma = e.getKey().endsWith("gamma");
+          v[i] = rnd.nextGaussian() * (gamma ? 0.5 : 0.4) + (gamma ? 1 : 0);
         }
         a.set(v);
         p.put(e.getKey().replaceAll("^\\d+|_\\d+", "_").replaceAll("^_", ""), v);
@@ -145,7 +146,8 @@ class BertLayerTest {
 
   /** The parameter whose cleaned name ends with {@code suffix}; {@code which} picks among several (0, 1). */
   static double[] w(Map<String, double[]> p, String suffix, int which) {
-    java.util.List<String> keys = p.keySet().stream().filter(k -> k.endsWith("_" + suffix) || k.equals(suffix)).sorted().toList();
+    java.util.List<String> keys =
+        p.keySet().stream().filter(k -> k.endsWith("_" + suffix) || k.equals(suffix)).sorted().toList();
     // attention's output projection sorts before the layer's own output (…attention_output… < output…)
     return p.get(keys.get(which));
   }

@@ -63,7 +63,8 @@ class MiniLmTest {
   @Test
   void hiddenStatesAreTheEmbeddingsAndEveryLayer() {
     try (NDManager m = NDManager.newBaseManager()) {
-      TokenBatch batch = model.tokenize(List.of("Call me Ishmael.", "It is a way I have of driving off the spleen."), 0);
+      TokenBatch batch =
+          model.tokenize(List.of("Call me Ishmael.", "It is a way I have of driving off the spleen."), 0);
       NDList h = model.hiddenStates(m, batch);
       assertEquals(model.layers() + 1, h.size());
       for (NDArray a : h) {
@@ -248,7 +249,8 @@ class MiniLmTest {
       NDArray tooLong = m.zeros(new Shape(1, 513), ai.djl.ndarray.types.DataType.INT64);
       e = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, new NDList(tooLong), false));
       assertTrue(e.getMessage().contains("513"), e.getMessage());
-      e = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, new NDList(m.zeros(new Shape(5))), false));
+      NDArray flat = m.zeros(new Shape(5));
+      e = assertThrows(IllegalArgumentException.class, () -> model.forward(ps, new NDList(flat), false));
       assertTrue(e.getMessage().contains("(B, T)"), e.getMessage());
     }
     assertThrows(IndexOutOfBoundsException.class, () -> model.attention(6));

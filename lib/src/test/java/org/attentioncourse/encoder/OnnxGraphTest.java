@@ -182,7 +182,8 @@ class OnnxGraphTest {
     IOException o = assertThrows(IOException.class, () -> read(overrun));
     assertTrue(o.getMessage().contains("claims 50 bytes"), o.getMessage());
 
-    byte[] wrongSize = new Proto().message(7, new Proto().message(5, tensorRaw("w", new float[] {1, 2, 3}, 2, 2))).toBytes();
+    Proto threeValues = tensorRaw("w", new float[] {1, 2, 3}, 2, 2);
+    byte[] wrongSize = new Proto().message(7, new Proto().message(5, threeValues)).toBytes();
     IOException w = assertThrows(IOException.class, () -> read(wrongSize));
     assertTrue(w.getMessage().contains("'w' has dims [2, 2] (4 values) but holds 3"), w.getMessage());
 
@@ -223,7 +224,8 @@ class OnnxGraphTest {
       }
     }
     BertWeights w = BertWeights.from(g);
-    assertEquals("vocab 30522, width 384, 12 heads, 6 layers, FFN 1536, 512 positions, 2 segments, LayerNorm ε 1.0E-12",
+    assertEquals(
+        "vocab 30522, width 384, 12 heads, 6 layers, FFN 1536, 512 positions, 2 segments, LayerNorm ε 1.0E-12",
         w.config().toString());
     // query of layer 0 is stored [in, out] and used as x·W; DJL's Linear wants [out, in]
     String anonymous =

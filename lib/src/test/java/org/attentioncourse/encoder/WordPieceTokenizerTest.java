@@ -96,7 +96,8 @@ class WordPieceTokenizerTest {
     assertError("{\"model\": {\"type\": \"WordPiece\", \"vocab\": {}}}", "vocabulary is empty");
     assertError("{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"a\": 0}}}", "no normalizer");
     assertError(
-        "{\"normalizer\": {\"type\": \"BertNormalizer\"}, \"model\": {\"type\": \"WordPiece\", \"vocab\": {\"[UNK]\": 0}}}",
+        "{\"normalizer\": {\"type\": \"BertNormalizer\"},"
+            + " \"model\": {\"type\": \"WordPiece\", \"vocab\": {\"[UNK]\": 0}}}",
         "no [CLS]");
     assertError(
         "{\"normalizer\": {\"type\": \"NFC\"}, \"model\": {\"type\": \"WordPiece\", \"vocab\": {\"a\": 0}}}",
@@ -107,7 +108,8 @@ class WordPieceTokenizerTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> WordPieceTokenizer.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "test.json"));
+            () -> WordPieceTokenizer.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                "test.json"));
     assertTrue(e.getMessage().contains("test.json"), e.getMessage());
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
