@@ -69,7 +69,7 @@ public final class MiniLmBenchmark {
     ResidentMemory rss = ResidentMemory.probe();
     try (NDManager manager = NDManager.newBaseManager()) {
       manager.create(0f).close(); // start the engine, so the load time is the model's own
-      long rssBefore = rss.reset();
+      long rssBefore = rss.reset(); // the engine alone
       long t0 = System.nanoTime();
       MiniLm model = MiniLm.load(manager);
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
@@ -101,6 +101,7 @@ public final class MiniLmBenchmark {
         }
       }
       long t1 = System.nanoTime();
+      long cpu1 = processCpuNanos();
       long tokens = 0;
       for (int start = 0; start < texts.size(); start += batchSize) {
         List<String> chunk = texts.subList(start, Math.min(texts.size(), start + batchSize));
@@ -116,14 +117,15 @@ public final class MiniLmBenchmark {
         }
       }
       double encodeSeconds = (System.nanoTime() - t1) / 1e9;
+      double encodeCpu = (processCpuNanos() - cpu1) / 1e9;
       long encodePeak = rss.peak();
       long heapCommitted = Runtime.getRuntime().totalMemory();
       model.clearEdits();
       System.out.printf(
           "| threads | load s | RSS after load MB | heap after load MB | N | T | batch | PAPA sums | encode s |"
-              + " sequences/s | real tokens | peak RSS MB | Java heap committed MB |%n");
+              + " process CPU s | sequences/s | real tokens | peak RSS MB | Java heap committed MB | load average |%n");
       System.out.printf(
-          "| %s | %.2f | %.0f (+%.0f, peak %.0f) | %.0f | %d | %d | %d | %s | %.1f | %.1f | %d | %.0f | %.0f |%n",
+          "| %s | %.2f | %.0f (+%.0f, peak %.0f) | %.0f | %d | %d | %d | %s | %.1f | %.1f | %.1f | %d | %.0f | %.0f | %s |%n",
           threads == null ? "default" : threads.toString(),
           loadSeconds,
           rssLoaded / 1e6,
@@ -135,14 +137,34 @@ public final class MiniLmBenchmark {
           batchSize,
           papa ? "yes" : "no",
           encodeSeconds,
+          encodeCpu,
           texts.size() / encodeSeconds,
           tokens,
           Math.max(encodePeak, loadPeak) / 1e6,
-          heapCommitted / 1e6);
+          heapCommitted / 1e6,
+          loadAverage());
     }
   }
 
-  /** N texts of exactly T − 2 word pieces each (so T tokens with [CLS] and [SEP]), cut from the text above. */
+  /**
+   * CPU time of the whole process: on a shared machine the wall time depends on the neighbours, the CPU time much
+   * less (with one libtorch thread it is close to the time the work would take alone).
+   */
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  /** N texts of about T − 2 word pieces each (so about T tokens with [CLS] and [SEP]), cut from the text above. */
   static List<String> texts(MiniLm model, int n, int length) {
     List<String> pieces = new ArrayList<>();
     for (String s : TEXT) {
