@@ -48,7 +48,7 @@ public final class EncoderBlock extends AbstractBlock {
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.head(); // (B, T, D)
     NDArray mask = inputs.size() > 1 ? inputs.get(1) : null; // (B, T)
-    NDArray a = norm1.forward(ps, new NDList(x), training).head();
+    NDArray a = attentionInput(ps, x, training); // (B, T, D)
     NDArray h = x.add(attention.attend(ps, a, mask, attention.isCausal(), training)); // (B, T, D)
     NDArray f = norm2.forward(ps, new NDList(h), training).head();
     f = Activation.gelu(ff1.forward(ps, new NDList(f), training).head()); // (B, T, F)
@@ -69,6 +69,17 @@ public final class EncoderBlock extends AbstractBlock {
     norm2.initialize(manager, dataType, x);
     ff1.initialize(manager, dataType, x);
     ff2.initialize(manager, dataType, ff1.getOutputShapes(new Shape[] {x}));
+  }
+
+  /**
+   * What this layer's attention mechanism is given for the layer input {@code x}: the pre-norm LayerNorm of x.
+   * With {@link TransformerModel#hiddenStates} it lets a notebook recompute a trained layer's queries and keys.
+   *
+   * @param x (B, T, D), the layer's input
+   * @return (B, T, D)
+   */
+  public NDArray attentionInput(ParameterStore ps, NDArray x, boolean training) {
+    return norm1.forward(ps, new NDList(x), training).head();
   }
 
   /** This layer's attention mechanism: read its heads or install an {@link AttentionEdit} on it. */

@@ -70,6 +70,12 @@ class TransformerModelTest {
         for (int l = 0; l < 3; l++) {
           NDArray next = model.layers().get(l).forward(ps, new NDList(states.get(l), mask), false).head();
           assertTrue(next.allClose(states.get(l + 1), 0, 0, false), "state " + (l + 1));
+          // the attention input is the state LayerNorm-ed per position: mean 0, variance 1 (fresh γ = 1, β = 0)
+          NDArray a = model.layers().get(l).attentionInput(ps, states.get(l), false); // (B, T, D)
+          assertEquals(states.get(l).getShape(), a.getShape());
+          assertTrue(a.mean(new int[] {2}).abs().max().getFloat() < 1e-5f, "mean 0 per position, layer " + l);
+          float var = a.pow(a.getManager().create(2f)).mean(new int[] {2}).sub(a.getManager().create(1f)).abs().max().getFloat();
+          assertTrue(var < 1e-3f, "variance 1 per position, layer " + l + ": off by " + var);
         }
         NDArray logits = model.forward(ps, new NDList(tokens, mask), false).head();
         NDArray x = model.finalFeatures(ps, states.get(3), false);
