@@ -17,6 +17,9 @@ import ai.djl.nn.Activation;
  * loops over (b, t, c, t') in float64 — nothing subtracted, so it is only for moderate inputs. {@link #naive} and
  * {@link #weights} form the whole (B, T, T, C) array over (query, key, channel) — Eq. 3, "attention with as many
  * heads as channels" — with autograd. Both cost O(T²C): teaching and testing only.
+ *
+ * <p>The region marked {@code aft-loops} appears word for word in notebook 04; {@code NotebookSyncTest} fails if the
+ * two copies differ.
  */
 public final class AftReference {
 
@@ -64,6 +67,7 @@ public final class AftReference {
     return 1 / (1 + Math.exp(-x));
   }
 
+  // region aft-loops
   /**
    * Eq. 2 as loops, in float64.
    *
@@ -98,6 +102,7 @@ public final class AftReference {
     }
     return Y;
   }
+  // endregion
 
   /**
    * AFT-conv's reparameterised kernels, w^i = γ^i (w^i − mean(w^i)) / √(var(w^i) + {@value AftConv#EPS}) + β^i,
