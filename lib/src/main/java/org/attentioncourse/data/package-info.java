@@ -9,7 +9,8 @@
  *   <li>Hierarchical: {@link org.attentioncourse.data.ListOps}, nested expressions classified by their value.
  *   <li>Real text: {@link org.attentioncourse.data.CharLanguageModel}, next-character prediction on a text that
  *       {@link org.attentioncourse.data.TextDatasets} fetches and checks (Moby Dick), scored in bits per
- *       character.
+ *       character; {@link org.attentioncourse.data.ByteLanguageModel}, next-byte prediction on large memory-mapped
+ *       corpora (enwik8, WikiText-103 raw), scored in bits per byte (the papers' enwik8 "bpc").
  * </ul>
  *
  * <p>Every task produces {@link org.attentioncourse.data.Example}s in one shared layout (see {@link
