@@ -36,7 +36,8 @@ import org.attentioncourse.train.Training;
  *       the real T, width, heads and mechanism, and scale exactly with the number of layers; the embedding and
  *       output layer (small next to a layer) are counted L times, a slight overestimate. A small model (at
  *       most {@code --layers} layers) is timed whole.
- *   <li><b>Time</b>: the mean of the timed steps after one warm-up step. When a step is short (under 2 s) a
+ *   <li><b>Time</b>: the fastest of the timed steps after one warm-up step (other work on the machine only makes
+ *       steps slower, so the minimum is the least disturbed measurement). When a step is short (under 2 s) a
  *       second batch size is timed too and the cost per example is fitted (fixed cost + slope × batch);
  *       otherwise the time is scaled linearly from batch 1, which is what one CPU does. A GPU is faster per
  *       example at larger batches: run the dry run there ({@code --device gpu}) for GPU figures. Evaluations are
@@ -57,7 +58,7 @@ final class DryRun {
   /** Settings of a dry run. */
   record Options(int timedSteps, int batch, int layers, String device) {
     static Options defaults() {
-      return new Options(2, 1, 1, "cpu");
+      return new Options(3, 1, 1, "cpu");
     }
   }
 
@@ -151,9 +152,10 @@ final class DryRun {
     String sliceText = p == m.layers() ? "the whole model" : p + " of " + m.layers() + " layers (the layers are identical)";
     out.printf(Locale.ROOT, "  measured  %s at T = %d on %s, after a warm-up step of %.2f s:%n", sliceText, T, device,
         first.warmUp);
-    out.printf(Locale.ROOT, "            %.3f s/step at batch %d (mean of %d)%s%n", first.seconds, first.batch,
-        o.timedSteps(), second == null ? "" : String.format(Locale.ROOT, ", %.3f s/step at batch %d", second.seconds,
-            second.batch));
+    out.printf(Locale.ROOT, "            %.3f s/step at batch %d%s (fastest of %d timed steps; libtorch threads: %s)%n",
+        first.seconds, first.batch, second == null ? "" : String.format(Locale.ROOT, ", %.3f s/step at batch %d",
+            second.seconds, second.batch), o.timedSteps(), System.getProperty("ai.djl.pytorch.num_threads",
+            "libtorch's default"));
     out.printf(Locale.ROOT, "  time      ≈ %s per step at batch %d on this %s%s%n            × %,d steps ≈ %s"
         + " (evaluations not included)%n", ResumableRun.duration(fullStep), tr.batch(), device.isGpu() ? "GPU" : "CPU",
         p == m.layers() ? "" : " (× " + m.layers() + "/" + p + " layers)", tr.steps(), ResumableRun.duration(fullRun));
@@ -198,11 +200,13 @@ final class DryRun {
         double warmUp = (System.nanoTime() - w0) / 1e9;
         ResidentMemory memory = ResidentMemory.probe();
         long before = memory.unavailableReason() == null ? reset(memory) : -1;
-        long t0 = System.nanoTime();
+        double seconds = Double.POSITIVE_INFINITY;
         for (int i = 1; i <= timedSteps; i++) {
+          long t0 = System.nanoTime();
           ResumableRun.step(trainer, Batch.of(rows.subList(i * b, (i + 1) * b)), perToken, devices, i + 1);
+          // the fastest step: other processes on the machine only ever make a step slower
+          seconds = Math.min(seconds, (System.nanoTime() - t0) / 1e9);
         }
-        double seconds = (System.nanoTime() - t0) / 1e9 / timedSteps;
         double rise = Double.NaN;
         if (before >= 0) {
           long peak = peak(memory);

@@ -77,9 +77,12 @@ public final class Main {
 
       A checkpoint is written every checkpoint_every steps (atomically; the newest keep_checkpoints are
       kept), so a crash loses at most that many steps. Ctrl-C or SIGTERM stops after the current step and
-      saves first (exit status 130); run the same command with --resume to continue.
+      saves first (it waits up to 10 minutes for that step; exit status 130); run the same command with
+      --resume to continue. Resuming with another model, task, seed, batch, lr or clip_grad is refused;
+      steps, intervals and the device may change.
       Progress: a line every log_every steps. Results: results.csv, one row per evaluation (split =
-      validation) and a final test row; read it with Table.read().csv(".../results.csv").
+      validation) and a final test row; in a notebook: ResultsCsv.read(Path.of(".../results.csv")), or
+      Table.read().csv(".../results.csv").
       """;
 
   static final String DRY_RUN_HELP = """
@@ -89,7 +92,8 @@ public final class Main {
       Estimates a full-size run in well under a minute, writing nothing:
         - builds the model of the config at full size and counts its parameters;
         - trains a slice of it, N layers (default 1) at the full sequence length, for one warm-up step and
-          S timed steps (default 2) at batch B (default 1; a second, larger batch when steps are short);
+          S timed steps (default 3; the fastest counts) at batch B (default 1; also batch 8 when steps are
+          short, to separate fixed from per-example cost);
         - prints the time per step scaled to all layers and the config's batch, times the number of steps,
           and the memory: 16 bytes per parameter (weights, gradients, Adam m and v) + activations measured
           on the slice and scaled to all layers and the config's batch.
@@ -292,7 +296,7 @@ public final class Main {
       return NOT_AVAILABLE;
     }
     DryRun.Options d = new DryRun.Options(
-        o.integer("--steps", 2, 1), o.integer("--batch", 1, 1), o.integer("--layers", 1, 1), o.value("--device", "cpu"));
+        o.integer("--steps", 3, 1), o.integer("--batch", 1, 1), o.integer("--layers", 1, 1), o.value("--device", "cpu"));
     checkDevice(d.device());
     DryRun.run(c.config, Path.of(o.value("--data-root", ".")), d, out);
     return OK;

@@ -121,6 +121,20 @@ public final class ResultsCsv {
     write(csv, kept);
   }
 
+  /** The step of the last row in the file (0 when there is none): where a resumed run's next mean starts. */
+  static int lastStep(Path csv) {
+    List<String> lines = lines(csv);
+    int stepColumn = COLUMNS.indexOf("step");
+    int last = 0;
+    for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+      String[] cells = splitSimple(line);
+      if (cells.length == COLUMNS.size()) {
+        last = Math.max(last, Integer.parseInt(cells[stepColumn]));
+      }
+    }
+    return last;
+  }
+
   /** Splits a row written by {@link Row#csv()} (quoted cells may hold commas). */
   static String[] splitSimple(String line) {
     List<String> cells = new ArrayList<>();

@@ -113,7 +113,7 @@ final class ResumableRun {
     RunCheckpoint.Header from = findResumePoint(ckDir, s);
     Task task = data.task();
     int T = task.length();
-    String deviceNames = Arrays.toString(devices);
+    String deviceNames = String.join("+", Arrays.stream(devices).map(Device::toString).toList()); // cpu(), gpu(0)+gpu(1)
 
     Engine.getInstance().setRandomSeed((int) s.seed());
     ResumableAdam adam = ResumableAdam.of(block, (float) s.lr(), (float) s.clipGrad());
@@ -150,7 +150,7 @@ final class ResumableRun {
         boolean perToken = task.kind() == Task.Kind.SEQUENCE;
         long t0 = System.nanoTime();
         int lastSaved = start;
-        int lastRow = start / s.evalEvery() * s.evalEvery(); // the step of the last results row kept
+        int lastRow = ResultsCsv.lastStep(csv); // the step of the last results row kept (0 for a fresh run)
         boolean stopped = false;
         int step = start;
         while (step < s.steps()) {

@@ -70,7 +70,7 @@
  * {@code -random-}, {@code -factorized-random-} (k = 8) and {@code -random-plus-vanilla-enwik8} (12 × 512, 8 heads,
  * the size of the AFT paper's Synthesizer row), {@code cosformer-wikitext103-bytes} (a byte-level course variant),
  * {@code papa-minilm-sst2}, {@code -cola}, {@code -mrpc} (checked, not yet runnable), and {@code demo-reverse} (a
- * one-minute demo).
+ * demo of a minute or two).
  *
  * <h2>Resuming</h2>
  *
