@@ -9,7 +9,8 @@
  *   <li>Hierarchical: {@link org.attentioncourse.data.ListOps}, nested expressions classified by their value.
  *   <li>Real text: {@link org.attentioncourse.data.CharLanguageModel}, next-character prediction on a text that
  *       {@link org.attentioncourse.data.TextDatasets} fetches and checks (Moby Dick), scored in bits per
- *       character.
+ *       character; {@link org.attentioncourse.data.ByteLanguageModel}, next-byte prediction on large memory-mapped
+ *       corpora (enwik8, WikiText-103 raw), scored in bits per byte (the papers' enwik8 "bpc").
  *   <li>Real sentences to classify, for probing a pretrained encoder ({@link
  *       org.attentioncourse.data.TextClassification} of {@link org.attentioncourse.data.LabelledText}, no
  *       tokenizer involved): {@link org.attentioncourse.data.BigramShift} on Moby Dick, where only word order

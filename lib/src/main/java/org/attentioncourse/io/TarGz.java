@@ -29,8 +29,9 @@ import java.util.zip.GZIPInputStream;
  * </pre>
  *
  * Long names come either from the ustar prefix, from a pax extended header ('x', records {@code "LEN
- * path=VALUE\n"}), or from a GNU long-name entry ('L', whose data is the name); all three are understood.
- * Links, devices and folders are skipped. Every header's checksum is verified, so a corrupt archive fails
+ * path=VALUE\n"}), or from a GNU long-name entry ('L', whose data is the name); all three are understood, and
+ * likewise long link targets (pax {@code linkpath}, GNU 'K'). {@link #read} returns regular files only;
+ * {@link #forEach} also reports folders and links, with their targets (header offset 157, 100 bytes). Every header's checksum is verified, so a corrupt archive fails
  * with a message instead of yielding garbage.
  *
  * <p>Nothing is extracted to disk, but callers do turn entry names into paths, so an archive with an entry
@@ -58,9 +59,68 @@ public final class TarGz {
    */
   public static Map<String, byte[]> read(InputStream gzipped, Predicate<String> keep) throws IOException {
     Map<String, byte[]> files = new LinkedHashMap<>();
+    forEach(gzipped, (entry, data) -> {
+      if (entry.isFile() && keep.test(entry.name())) {
+        if (entry.size() > Integer.MAX_VALUE - 8) {
+          throw new IOException(entry.name() + " is " + entry.size() + " bytes, too large to hold in memory");
+        }
+        byte[] bytes = data.readNBytes((int) entry.size());
+        if (bytes.length < entry.size()) {
+          throw new EOFException(
+              "archive ends inside " + entry.name() + " (" + bytes.length + " of " + entry.size() + " bytes)");
+        }
+        files.put(entry.name(), bytes);
+      }
+    });
+    return files;
+  }
+
+  /** One entry of an archive as its header describes it. */
+  public record Entry(String name, char type, String linkName, long size) {
+
+    /** A regular file (types '0', NUL and '7'). */
+    public boolean isFile() {
+      return type == '0' || type == '\0' || type == '7';
+    }
+
+    /** A folder (type '5'). */
+    public boolean isDirectory() {
+      return type == '5';
+    }
+
+    /** A symbolic link (type '2'); {@link #linkName()} is its target as written in the archive. */
+    public boolean isSymbolicLink() {
+      return type == '2';
+    }
+
+    /** A hard link (type '1'); {@link #linkName()} names an earlier entry of the archive. */
+    public boolean isHardLink() {
+      return type == '1';
+    }
+  }
+
+  /** Receives the entries of an archive one by one. */
+  @FunctionalInterface
+  public interface EntryVisitor {
+    /**
+     * @param entry the entry's header, long names and pax paths already applied
+     * @param data the entry's bytes (empty for folders and links); reading past them is impossible, and what
+     *     the visitor leaves unread is skipped
+     */
+    void visit(Entry entry, InputStream data) throws IOException;
+  }
+
+  /**
+   * Walks the gzipped tar stream {@code gzipped} entry by entry without holding any entry in memory: every
+   * regular file, folder, symbolic and hard link is handed to {@code visitor} (pax and GNU long-name headers are
+   * applied, not visited; global pax headers, devices and FIFOs are skipped). This is what safe extraction to a
+   * folder ({@link Archives}) is built on.
+   */
+  public static void forEach(InputStream gzipped, EntryVisitor visitor) throws IOException {
     InputStream in = new GZIPInputStream(gzipped, 1 << 16);
     byte[] header = new byte[BLOCK];
     String longName = null; // from a preceding pax or GNU long-name entry; applies to the next entry only
+    String longLink = null; // from a preceding pax 'linkpath' or GNU 'K' entry
     long entry = 0;
     while (true) {
       int got = in.readNBytes(header, 0, BLOCK);
@@ -77,28 +137,76 @@ public final class TarGz {
       long size = size(header, entry);
       char type = (char) header[156];
       String name = longName != null ? longName : fullName(header);
+      String link = longLink != null ? longLink : cString(header, 157, 100);
       longName = null;
-      if (type != 'x' && type != 'g' && type != 'L') { // pax and long-name headers carry no path of their own
+      longLink = null;
+      if (type != 'x' && type != 'g' && type != 'L' && type != 'K') { // pax and long-name headers carry no path
         checkName(name, entry);
       }
       switch (type) {
         case 'x' -> {
-          String path = paxPath(readData(in, size, name));
-          longName = path; // null when the pax header does not set a path
+          Map<String, String> pax = paxRecords(readData(in, size, name));
+          longName = pax.get("path"); // null when the pax header does not set a path
+          longLink = pax.get("linkpath");
         }
         case 'L' -> longName = cString(readData(in, size, name), 0, (int) size);
-        case '0', '\0', '7' -> {
-          if (keep.test(name)) {
-            files.put(name, readData(in, size, name));
-          } else {
-            skipData(in, size, name);
-          }
+        case 'K' -> longLink = cString(readData(in, size, name), 0, (int) size);
+        case '0', '\0', '7', '5', '1', '2' -> {
+          boolean hasData = type == '0' || type == '\0' || type == '7';
+          long dataSize = hasData ? size : 0;
+          Bounded data = new Bounded(in, dataSize, name);
+          visitor.visit(new Entry(name, type, type == '1' || type == '2' ? link : "", dataSize), data);
+          long rest = data.remaining + (size - dataSize);
+          skipFully(in, rest + padding(size), name);
         }
-        default -> skipData(in, size, name); // folders, links, global pax headers: no file to return
+        default -> skipData(in, size, name); // global pax headers, devices, FIFOs: nothing to return
       }
       entry++;
     }
-    return files;
+  }
+
+  /** The bytes of one entry: reads stop at its end, so a visitor cannot read into the next header. */
+  private static final class Bounded extends InputStream {
+    private final InputStream in;
+    private final String name;
+    private long remaining;
+
+    Bounded(InputStream in, long size, String name) {
+      this.in = in;
+      this.remaining = size;
+      this.name = name;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException("archive ends inside " + name + " (" + remaining + " bytes missing)");
+      }
+      remaining--;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, remaining));
+      if (n < 0) {
+        throw new EOFException("archive ends inside " + name + " (" + remaining + " bytes missing)");
+      }
+      remaining -= n;
+      return n;
+    }
+
+    @Override
+    public void close() {
+      // the archive stream stays open; the walk skips what is left
+    }
   }
 
   /**
@@ -202,10 +310,10 @@ public final class TarGz {
     return new String(b, offset, end - offset, StandardCharsets.UTF_8);
   }
 
-  /** The value of the {@code path} record of a pax extended header, or null. */
-  private static String paxPath(byte[] data) throws IOException {
+  /** The records of a pax extended header ({@code path}, {@code linkpath}, ...), key → value. */
+  private static Map<String, String> paxRecords(byte[] data) throws IOException {
+    Map<String, String> records = new LinkedHashMap<>();
     int i = 0;
-    String path = null;
     while (i < data.length && data[i] != 0) {
       int space = i;
       while (space < data.length && data[space] != ' ') {
@@ -223,12 +331,12 @@ public final class TarGz {
       // the record is "LENGTH KEY=VALUE\n", LENGTH counting the whole record
       String record = new String(data, space + 1, i + length - space - 2, StandardCharsets.UTF_8);
       int eq = record.indexOf('=');
-      if (eq > 0 && record.substring(0, eq).equals("path")) {
-        path = record.substring(eq + 1);
+      if (eq > 0) {
+        records.put(record.substring(0, eq), record.substring(eq + 1));
       }
       i += length;
     }
-    return path;
+    return records;
   }
 
   private static byte[] readData(InputStream in, long size, String name) throws IOException {

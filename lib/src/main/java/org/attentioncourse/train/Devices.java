@@ -74,7 +74,40 @@ public final class Devices {
       return Device.gpu(id);
     }
     throw new IllegalArgumentException(
-        "device request '" + request + "' is not one of: auto, cpu, gpu, gpu:N");
+        "device request '" + request + "' is not one of: auto, cpu, gpu, gpu:N"
+            + (r.equals(ALL_GPUS) ? " (all-gpus is accepted where several devices can be used: Devices.chooseAll)" : ""));
+  }
+
+  /** The request that trains on every GPU of the machine at once (DJL's multi-device training). */
+  public static final String ALL_GPUS = "all-gpus";
+
+  /**
+   * The devices for {@code request}: every GPU the engine sees for {@value #ALL_GPUS} (each batch is split across
+   * them and the gradients are summed), otherwise the one device of {@link #choose(String)}. Asking for all GPUs
+   * on a machine without one fails with a message saying so.
+   */
+  public static Device[] chooseAll(String request) {
+    String r = request == null ? "" : request.trim().toLowerCase(Locale.ROOT);
+    return chooseAll(r, r.equals(ALL_GPUS) ? Engine.getInstance().getGpuCount() : -1);
+  }
+
+  static Device[] chooseAll(String request, int gpuCount) {
+    String r = request == null ? "" : request.trim().toLowerCase(Locale.ROOT);
+    if (!r.equals(ALL_GPUS)) {
+      return new Device[] {gpuCount < 0 ? choose(request) : choose(request, gpuCount)};
+    }
+    if (gpuCount <= 0) {
+      throw new IllegalStateException(
+          "device '" + ALL_GPUS + "' asks for every GPU of the machine, but the PyTorch engine sees no GPU here."
+              + " Either this machine has no CUDA device, or the CPU build of libtorch is loaded (the default build"
+              + " bundles it; build with -Dgpu and see README, 'Running on a GPU'). Use 'cpu' or 'auto' to train"
+              + " on the CPU.");
+    }
+    Device[] all = new Device[gpuCount];
+    for (int i = 0; i < gpuCount; i++) {
+      all[i] = Device.gpu(i);
+    }
+    return all;
   }
 
   /** What the engine offers and what is really used, measured by placing an array on the device. */

@@ -57,6 +57,18 @@ public final class TestTarball {
     return this;
   }
 
+  /** A symbolic link (type '2') named {@code path} pointing at {@code target}. */
+  public TestTarball symlink(String path, String target) {
+    entry(path, "", '2', new byte[0], target);
+    return this;
+  }
+
+  /** A hard link (type '1') named {@code path} to the archive entry {@code target}. */
+  public TestTarball hardLink(String path, String target) {
+    entry(path, "", '1', new byte[0], target);
+    return this;
+  }
+
   /** The archive so far, ended with two zero blocks and gzipped. */
   public byte[] tgz() {
     try {
@@ -77,8 +89,13 @@ public final class TestTarball {
   }
 
   private void entry(String name, String prefix, char type, byte[] data) {
+    entry(name, prefix, type, data, "");
+  }
+
+  private void entry(String name, String prefix, char type, byte[] data, String linkName) {
     byte[] h = new byte[512];
     put(h, 0, 100, name);
+    put(h, 157, 100, linkName);
     put(h, 100, 8, "0000644");
     put(h, 108, 8, "0000000");
     put(h, 116, 8, "0000000");

@@ -1,0 +1,135 @@
+package org.attentioncourse.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end, in-process: exit codes, messages, help texts. */
+class MainTest {
+
+  final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+  final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+
+  int run(String... args) {
+    stdout.reset();
+    stderr.reset();
+    return new Main(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+        new PrintStream(stderr, true, StandardCharsets.UTF_8), new AtomicBoolean()).run(args);
+  }
+
+  String out() {
+    return stdout.toString(StandardCharsets.UTF_8);
+  }
+
+  String err() {
+    return stderr.toString(StandardCharsets.UTF_8);
+  }
+
+  static Path tiny(Path dir) throws Exception {
+    Path f = dir.resolve("tiny.ini");
+    Files.writeString(f, ResumeTest.REVERSE.replace("steps = 20", "steps = 10"));
+    return f;
+  }
+
+  @Test
+  void helpForEveryCommand() {
+    assertEquals(Main.OK, run("--help"));
+    assertTrue(out().contains("Usage: java -jar lib/target/attention-course-lib.jar COMMAND"), out());
+    for (String command : new String[] {"train", "dry-run", "download", "configs", "check"}) {
+      assertEquals(Main.OK, run(command, "--help"), command);
+      assertTrue(out().startsWith("Usage: " + command), command + ": " + out());
+      assertEquals(Main.OK, run("help", command), command);
+    }
+    assertEquals(Main.USAGE_ERROR, run());
+    assertEquals(Main.USAGE_ERROR, run("trian"));
+    assertTrue(err().contains("unknown command 'trian' (did you mean 'train'?)"), err());
+    assertEquals(Main.USAGE_ERROR, run("train", "--config", "demo-reverse", "--resum"));
+    assertTrue(err().contains("unknown option --resum (did you mean '--resume'?)"), err());
+    assertEquals(Main.USAGE_ERROR, run("train"));
+    assertTrue(err().contains("--config is required"), err());
+  }
+
+  @Test
+  void aBadConfigIsAUsageErrorNamingTheLine(@TempDir Path tmp) throws Exception {
+    Path f = tmp.resolve("bad.ini");
+    Files.writeString(f, "[model]\nmechanism = softmax\nwidht = 64\n[task]\ntype = copy\n[training]\nsteps = 5\n");
+    assertEquals(Main.USAGE_ERROR, run("check", "--config", f.toString()));
+    assertTrue(err().startsWith("config error: " + f + ":3: [model] widht: unknown key"), err());
+    assertTrue(err().contains("did you mean 'width'?"), err());
+    assertEquals(Main.USAGE_ERROR, run("dry-run", "--config", "no-such-config"));
+    assertTrue(err().contains("no built-in config named 'no-such-config'"), err());
+  }
+
+  @Test
+  void checkAndConfigsShowTheBuiltInConfigs() {
+    assertEquals(Main.OK, run("configs"));
+    assertTrue(out().contains("aft-local-enwik8") && out().contains("papa-minilm-sst2"), out());
+    assertEquals(Main.OK, run("configs", "aft-local-enwik8"));
+    assertTrue(out().contains("mechanism = aft-local") && out().contains("window = 32"), out());
+    assertEquals(Main.OK, run("check", "--config", "aft-local-enwik8"));
+    assertTrue(out().contains("model.factor_dim = 256") && out().contains("training.batch = 128"), out());
+  }
+
+  @Test
+  void allGpusOnAMachineWithoutAGpuFailsClearly(@TempDir Path tmp) throws Exception {
+    Assumptions.assumeTrue(Engine.getInstance().getGpuCount() == 0, "this machine has a GPU");
+    assertEquals(Main.FAILED,
+        run("train", "--config", tiny(tmp).toString(), "--device", "all-gpus", "--out", tmp.resolve("run").toString()));
+    assertTrue(err().contains("device 'all-gpus' asks for every GPU of the machine, but the PyTorch engine sees no GPU"),
+        err());
+    assertTrue(err().contains("Use 'cpu' or 'auto'"), err());
+    assertEquals(Main.USAGE_ERROR, run("train", "--config", tiny(tmp).toString(), "--device", "tpu"));
+  }
+
+  @Test
+  void trainWritesTheRunFolderAndRefusesToStartOverIt(@TempDir Path tmp) throws Exception {
+    Path run = tmp.resolve("run");
+    assertEquals(Main.OK, run("train", "--config", tiny(tmp).toString(), "--out", run.toString(), "--threads", "1"));
+    assertTrue(out().contains("step 5/10 | loss") && out().contains("validation at step 10"), out());
+    assertTrue(Files.exists(run.resolve("results.csv")) && Files.exists(run.resolve("final.params")));
+    assertEquals(Files.readString(tiny(tmp)), Files.readString(run.resolve("config.ini")));
+    assertEquals(Main.FAILED, run("train", "--config", tiny(tmp).toString(), "--out", run.toString()));
+    assertTrue(err().contains("already holds checkpoints") && err().contains("--resume"), err());
+    assertEquals(Main.OK, run("train", "--config", tiny(tmp).toString(), "--out", run.toString(), "--resume"));
+    assertTrue(out().contains("Resuming from"), out());
+  }
+
+  @Test
+  void aDryRunPrintsSizeMemoryAndTime(@TempDir Path tmp) throws Exception {
+    assertEquals(Main.OK, run("dry-run", "--config", tiny(tmp).toString()));
+    String o = out();
+    for (String expected : new String[] {"parameters (vocabulary", "s/step at batch 1", "per step at batch 8",
+        "× 10 steps", "16 B ×", "activations", "dry run took"}) {
+      assertTrue(o.contains(expected), expected + " in:\n" + o);
+    }
+    assertTrue(Files.list(tmp).allMatch(p -> p.getFileName().toString().equals("tiny.ini")), "nothing written");
+  }
+
+  @Test
+  void papaConfigsAreCheckedButNotAvailableYet() {
+    assertEquals(Main.NOT_AVAILABLE, run("dry-run", "--config", "papa-minilm-sst2"));
+    assertTrue(out().contains("static fractions [0.0, 0.5, 0.875, 0.9375, 1.0]"), out());
+    assertTrue(err().contains("The config was checked and is valid"), err());
+    assertEquals(Main.NOT_AVAILABLE, run("train", "--config", "papa-minilm-cola"));
+  }
+
+  @Test
+  void downloadWithoutAChecksumIsAUsageError(@TempDir Path tmp) {
+    assertEquals(Main.USAGE_ERROR, run("download", "enwik8", "--to", tmp.toString()));
+    assertTrue(err().contains("--trust-first-download"), err());
+    assertEquals(Main.USAGE_ERROR, run("download", "enwik9", "--to", tmp.toString()));
+    assertTrue(err().contains("did you mean 'enwik8'?"), err());
+    assertEquals(Main.USAGE_ERROR,
+        run("download", "enwik8", "--to", tmp.toString(), "--sha256", "0".repeat(64), "--trust-first-download"));
+  }
+}
