@@ -59,7 +59,11 @@ public final class TarGz {
    */
   public static Map<String, byte[]> read(InputStream gzipped, Predicate<String> keep) throws IOException {
     Map<String, byte[]> files = new LinkedHashMap<>();
+    long[] index = {0};
     forEach(gzipped, (entry, data) -> {
+      // Every entry's name is checked, kept or not: an archive with an escaping name is damaged or hostile, and
+      // none of it is trusted. (Archives, which writes entries to disk, makes its own, stricter checks.)
+      checkName(entry.name(), index[0]++);
       if (entry.isFile() && keep.test(entry.name())) {
         if (entry.size() > Integer.MAX_VALUE - 8) {
           throw new IOException(entry.name() + " is " + entry.size() + " bytes, too large to hold in memory");
@@ -140,9 +144,6 @@ public final class TarGz {
       String link = longLink != null ? longLink : cString(header, 157, 100);
       longName = null;
       longLink = null;
-      if (type != 'x' && type != 'g' && type != 'L' && type != 'K') { // pax and long-name headers carry no path
-        checkName(name, entry);
-      }
       switch (type) {
         case 'x' -> {
           Map<String, String> pax = paxRecords(readData(in, size, name));
