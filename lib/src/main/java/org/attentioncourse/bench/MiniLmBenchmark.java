@@ -9,12 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.attentioncourse.encoder.MiniLm;
 import org.attentioncourse.encoder.TokenBatch;
+import org.attentioncourse.papa.ConstantMatrices;
+import org.attentioncourse.papa.EncoderProbedModel;
+import org.attentioncourse.papa.ProbeExample;
 
 /**
  * Cost of the pretrained encoder at the size of the PAPA probe's constant-matrix pass: load time, and the time
  * and peak resident memory of encoding N sequences padded to T tokens, every layer's hidden states kept for the
  * batch and, with {@code --papa}, every layer's attention matrices summed position by position (Σ A·mᵢmⱼ) into
- * accumulators, as that pass does.
+ * accumulators, as that pass does. With {@code --constants} the pass is the library's own: {@link
+ * ConstantMatrices#compute} through {@link EncoderProbedModel} (tokenizing, the float64 accumulation on the Java
+ * side and the checksums of the weights and the data included).
  *
  * <pre>
  *   java -Xmx768m -cp "lib/target/attention-course-lib.jar:lib/target/dependency/*" \
@@ -51,6 +56,7 @@ public final class MiniLmBenchmark {
     int batchSize = 32;
     Integer threads = null;
     boolean papa = false;
+    boolean constants = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--sentences" -> sentences = Integer.parseInt(args[++i]);
@@ -58,8 +64,9 @@ public final class MiniLmBenchmark {
         case "--batch" -> batchSize = Integer.parseInt(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
         case "--papa" -> papa = true;
+        case "--constants" -> constants = true;
         default -> throw new IllegalArgumentException(
-            "unknown argument " + args[i] + "; use --sentences N --length T --batch B --threads K [--papa]");
+            "unknown argument " + args[i] + "; use --sentences N --length T --batch B --threads K [--papa | --constants]");
       }
     }
     if (threads != null) { // before the engine starts: libtorch reads these once
@@ -103,7 +110,21 @@ public final class MiniLmBenchmark {
       long t1 = System.nanoTime();
       long cpu1 = processCpuNanos();
       long tokens = 0;
-      for (int start = 0; start < texts.size(); start += batchSize) {
+      if (constants) {
+        EncoderProbedModel probed = EncoderProbedModel.of(model, length);
+        List<ProbeExample> examples = new ArrayList<>(texts.size());
+        for (String t : texts) {
+          ProbeExample e = probed.example(t, 0);
+          examples.add(e);
+          for (int v : e.mask()) {
+            tokens += v;
+          }
+        }
+        ConstantMatrices c = ConstantMatrices.compute(probed, probed.name(), examples, batchSize);
+        System.out.printf("constant matrices: %d layers × %d heads × %d × %d from %d sentences%n", c.layers(),
+            c.heads(), c.length(), c.length(), c.examples());
+      }
+      for (int start = 0; !constants && start < texts.size(); start += batchSize) {
         List<String> chunk = texts.subList(start, Math.min(texts.size(), start + batchSize));
         try (NDManager batch = manager.newSubManager()) {
           TokenBatch tb = model.tokenize(chunk, length);
@@ -135,7 +156,7 @@ public final class MiniLmBenchmark {
           texts.size(),
           length,
           batchSize,
-          papa ? "yes" : "no",
+          constants ? "ConstantMatrices.compute" : papa ? "yes" : "no",
           encodeSeconds,
           encodeCpu,
           texts.size() / encodeSeconds,

@@ -41,6 +41,10 @@ import org.attentioncourse.data.TextClassification.Split;
  *       source sentence thus appears once, altered or not, and every split is exactly balanced.
  * </ol>
  *
+ * <p>{@link #wordShuffle} is a stronger word-order task built by the same rules: an altered sentence has all its
+ * plain lower-case words shuffled. A sentence encoder trained for meaning (all-MiniLM-L6-v2) barely registers one
+ * swapped pair in its pooled states, but does register a shuffled sentence.
+ *
  * <pre>{@code
  * TextClassification task = BigramShift.mobyDick(); // fetches Moby Dick once if needed
  * String s = "Call me Ishmael, said the old sailor.";
@@ -55,6 +59,12 @@ public final class BigramShift {
 
   /** Label 0 = the sentence as written, 1 = two adjacent words swapped. */
   public static final List<String> LABEL_NAMES = List.of("original", "swapped");
+
+  /** The stronger word-order task's name ({@link #wordShuffle}). */
+  public static final String SHUFFLE_NAME = "word-shuffle";
+
+  /** Label 0 = the sentence as written, 1 = its plain lower-case words shuffled. */
+  public static final List<String> SHUFFLE_LABEL_NAMES = List.of("original", "shuffled");
 
   private static final Pattern PLAIN_WORD = Pattern.compile("\\p{Ll}+(?:['\\-]\\p{Ll}+)*");
   private static final Pattern CHAPTER_HEADING = Pattern.compile("CHAPTER (\\d+)\\..*", Pattern.DOTALL);
@@ -135,10 +145,72 @@ public final class BigramShift {
   }
 
   /**
+   * A stronger word-order task on Moby Dick ({@link #shuffleFromChapters}): the same sentences, split the same
+   * way, but an altered sentence has <em>all</em> its plain lower-case words shuffled, not one pair swapped.
+   */
+  public static TextClassification wordShuffle(Options options) {
+    return shuffleFromChapters(chapters(TextDatasets.mobyDickText()), "Moby Dick", options);
+  }
+
+  /**
+   * {@code sentence} with its plain lower-case words (those {@link #swappablePairs} may swap) permuted among the
+   * positions they hold, drawn from {@code rng} until the order differs; capitalised words and words with
+   * punctuation stay where they are, so the words, their capitals and the punctuation are those of the original.
+   *
+   * @throws IllegalArgumentException if the sentence has fewer than two different plain words
+   */
+  public static String shufflePlainWords(String sentence, Random rng) {
+    List<String> w = new ArrayList<>(Sentences.words(sentence));
+    List<Integer> at = new ArrayList<>();
+    for (int i = 0; i < w.size(); i++) {
+      if (PLAIN_WORD.matcher(w.get(i)).matches()) {
+        at.add(i);
+      }
+    }
+    List<String> plain = new ArrayList<>();
+    at.forEach(i -> plain.add(w.get(i)));
+    if (plain.stream().distinct().count() < 2) {
+      throw new IllegalArgumentException(
+          "a sentence needs two different plain lower-case words to be shuffled: '" + sentence + "'");
+    }
+    List<String> order = new ArrayList<>(plain);
+    while (order.equals(plain)) { // at most half of the orders equal the original: this ends fast
+      Collections.shuffle(order, rng);
+    }
+    for (int k = 0; k < at.size(); k++) {
+      w.set(at.get(k), order.get(k));
+    }
+    return String.join(" ", w);
+  }
+
+  /**
    * Bigram shift on the given chapters (document name → text), built by the rules above; {@code source} names
    * the book in the description.
    */
   public static TextClassification fromChapters(Map<String, String> chapters, String source, Options options) {
+    return build(chapters, source, options, NAME, LABEL_NAMES,
+        (s, rng) -> {
+          int[] pairs = swappablePairs(s);
+          return swap(s, pairs[rng.nextInt(pairs.length)]);
+        },
+        "one pair of adjacent, different, all-lower-case words without punctuation swapped (position drawn"
+            + " uniformly)");
+  }
+
+  /**
+   * Word shuffle on the given chapters: the rules of bigram shift (the same eligible sentences, documents and
+   * balanced splits), but label 1 is {@link #shufflePlainWords}. Both versions have the same words, so again only
+   * the order tells them apart; the clue is much stronger than one swapped pair.
+   */
+  public static TextClassification shuffleFromChapters(Map<String, String> chapters, String source, Options options) {
+    return build(chapters, source, options, SHUFFLE_NAME, SHUFFLE_LABEL_NAMES, BigramShift::shufflePlainWords,
+        "all plain lower-case words shuffled among their own positions (capitalised words and punctuation stay;"
+            + " redrawn until the order differs)");
+  }
+
+  private static TextClassification build(
+      Map<String, String> chapters, String source, Options options, String name, List<String> labels,
+      java.util.function.BiFunction<String, Random, String> alter, String alteration) {
     Random rng = new Random(options.seed());
     Set<String> seen = new HashSet<>();
     Map<String, List<String>> kept = new LinkedHashMap<>();
@@ -154,7 +226,7 @@ public final class BigramShift {
       kept.put(ch.getKey(), list);
     }
     List<Document> docs = new ArrayList<>();
-    kept.forEach((name, list) -> docs.add(new Document(name, 0, list.size())));
+    kept.forEach((doc, list) -> docs.add(new Document(doc, 0, list.size())));
     Map<String, Split> where =
         TextClassification.assignDocuments(docs, options.trainFraction(), options.validationFraction(), rng);
 
@@ -174,8 +246,7 @@ public final class BigramShift {
       for (int k = 0; k < n; k++) {
         LabelledText t = pool.get(k);
         if (k < n / 2) {
-          int[] pairs = swappablePairs(t.text());
-          out.add(new LabelledText(swap(t.text(), pairs[rng.nextInt(pairs.length)]), 1, t.document()));
+          out.add(new LabelledText(alter.apply(t.text(), rng), 1, t.document()));
         } else {
           out.add(t);
         }
@@ -187,10 +258,9 @@ public final class BigramShift {
     String description = String.format(
         Locale.ROOT,
         "Built from %s: %d documents (chapters), %,d sentences by the splitter, %,d with %d-%d words, at least one"
-            + " swappable pair and not repeated. Label 1: one pair of adjacent, different, all-lower-case words"
-            + " without punctuation swapped (position drawn uniformly); label 0: the sentence as written; each"
-            + " sentence used once. Split by chapter; %s.",
-        source, chapters.size(), found, used, options.minWords(), options.maxWords(), options);
-    return new TextClassification(NAME, description, LABEL_NAMES, splits.get(0), splits.get(1), splits.get(2));
+            + " swappable pair and not repeated. Label 1: %s; label 0: the sentence as written; each sentence used"
+            + " once. Split by chapter; %s.",
+        source, chapters.size(), found, used, options.minWords(), options.maxWords(), alteration, options);
+    return new TextClassification(name, description, labels, splits.get(0), splits.get(1), splits.get(2));
   }
 }

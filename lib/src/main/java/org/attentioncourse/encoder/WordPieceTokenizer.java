@@ -200,6 +200,16 @@ public final class WordPieceTokenizer {
     return vocab.get(pad);
   }
 
+  /** The id of [CLS], the token every encoding starts with. */
+  public int clsId() {
+    return vocab.get(cls);
+  }
+
+  /** The id of [SEP], the token that ends every segment. */
+  public int sepId() {
+    return vocab.get(sep);
+  }
+
   /** The word pieces of {@code text}, without [CLS]/[SEP] and without truncation. */
   public List<String> tokenize(String text) {
     List<String> out = new ArrayList<>();

@@ -18,6 +18,7 @@ public final class ProbeConfig {
   private int steps = CourseScale.current().pick(150, 600, 2000);
   private int batchSize = 32;
   private double learningRate = 1e-3;
+  private double gateLearningRate = Double.NaN; // NaN: the probe's rate
   private long seed = DEFAULT_SEED;
   private int classes = -1;
   private boolean progress = false;
@@ -50,6 +51,19 @@ public final class ProbeConfig {
       throw new IllegalArgumentException("learning rate must be a positive number, got " + lr);
     }
     learningRate = lr;
+    return this;
+  }
+
+  /**
+   * Adam's learning rate for the head gates λ when they are trained with the probe (default: the probe's rate).
+   * A probe wants a small rate and a short run of gate training a large one: at rate r Adam moves each λ by about r
+   * per step, so in a few dozen steps λ only leaves 0 if r is around 0.05.
+   */
+  public ProbeConfig gateLearningRate(double lr) {
+    if (!(lr > 0) || Double.isInfinite(lr)) {
+      throw new IllegalArgumentException("gate learning rate must be a positive number, got " + lr);
+    }
+    gateLearningRate = lr;
     return this;
   }
 
@@ -86,6 +100,11 @@ public final class ProbeConfig {
     return learningRate;
   }
 
+  /** The gates' learning rate: {@link #gateLearningRate(double)} if set, else {@link #learningRate()}. */
+  public double gateLearningRate() {
+    return Double.isNaN(gateLearningRate) ? learningRate : gateLearningRate;
+  }
+
   public long seed() {
     return seed;
   }
@@ -102,7 +121,7 @@ public final class ProbeConfig {
   @Override
   public String toString() {
     return String.format(
-        Locale.ROOT, "ProbeConfig(steps=%d, batchSize=%d, lr=%g, seed=%d, classes=%s)", steps, batchSize,
-        learningRate, seed, classes < 0 ? "from data" : Integer.toString(classes));
+        Locale.ROOT, "ProbeConfig(steps=%d, batchSize=%d, lr=%g, gate lr=%g, seed=%d, classes=%s)", steps,
+        batchSize, learningRate, gateLearningRate(), seed, classes < 0 ? "from data" : Integer.toString(classes));
   }
 }

@@ -45,7 +45,7 @@ public final class ProbeTrainer {
 
   /**
    * Trains {@code probe} together with {@code gates} (which must already be installed on the model with {@link
-   * HeadGates#install}); the gates' parameter array is updated in place.
+   * HeadGates#install}); the gates' parameter array is updated in place, at {@link ProbeConfig#gateLearningRate()}.
    */
   public static TrainedProbe train(
       ProbedModel model, Probe probe, List<ProbeExample> train, ProbeConfig cfg, HeadGates gates) {
@@ -76,6 +76,8 @@ public final class ProbeTrainer {
       if (!params.isEmpty()) {
         Optimizer adam =
             Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) cfg.learningRate())).build();
+        Optimizer gateAdam = // λ gets its own rate (ProbeConfig.gateLearningRate)
+            Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) cfg.gateLearningRate())).build();
         MaskedCrossEntropy loss = new MaskedCrossEntropy();
         ParameterStore ps = new ParameterStore(manager, false);
         Batcher batches = new Batcher(train, cfg.batchSize(), cfg.seed());
@@ -101,7 +103,7 @@ public final class ProbeTrainer {
               for (Parameter p : params) {
                 NDArray w = p.getArray();
                 NDArray g = w.getGradient();
-                adam.update(p.getId(), w, g);
+                (gates != null && p == gates.lambda() ? gateAdam : adam).update(p.getId(), w, g);
                 g.subi(g); // PyTorch accumulates gradients: clear them for the next step
               }
               losses.add(value);

@@ -150,6 +150,62 @@ class BigramShiftTest {
         && d.contains("Split by chapter") && d.contains("at most 7 per split"), d);
   }
 
+  @Test
+  void aShuffledSentenceKeepsItsWordsCapitalsAndPunctuationButNotItsOrder() {
+    String s = "Call me Ishmael, said the old sailor to the sea.";
+    java.util.Random rng = new java.util.Random(1);
+    for (int k = 0; k < 20; k++) {
+      String t = BigramShift.shufflePlainWords(s, rng);
+      assertNotEquals(s, t);
+      List<String> a = Sentences.words(s);
+      List<String> b = Sentences.words(t);
+      assertEquals(sorted(a), sorted(b), "the same words: " + t);
+      for (int i : new int[] {0, 2, 9}) { // "Call", "Ishmael," and "sea." are not plain words: they stay
+        assertEquals(a.get(i), b.get(i), t);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> BigramShift.shufflePlainWords("Ahab—the Captain!", rng));
+    assertThrows(IllegalArgumentException.class, () -> BigramShift.shufflePlainWords("the the The.", rng));
+  }
+
+  @Test
+  void wordShuffleUsesTheEligibleSentencesAndBalancedSplits() {
+    Map<String, String> chapters = BigramShift.chapters(book());
+    TextClassification task = BigramShift.shuffleFromChapters(chapters, "the excerpt", Options.defaults());
+    assertEquals(BigramShift.SHUFFLE_NAME, task.name());
+    assertEquals(List.of("original", "shuffled"), task.labelNames());
+    Set<String> sources = new HashSet<>();
+    for (var ch : chapters.values()) {
+      for (String s : Sentences.split(ch)) {
+        int n = Sentences.wordCount(s);
+        if (n >= 6 && n <= 30 && BigramShift.swappablePairs(s).length > 0) {
+          sources.add(s);
+        }
+      }
+    }
+    int shuffled = 0;
+    for (Split split : Split.values()) {
+      assertEquals(task.classCounts(split)[0], task.classCounts(split)[1], split + " is balanced");
+      for (LabelledText t : task.split(split)) {
+        if (t.label() == 0) {
+          assertTrue(sources.contains(t.text()), "an original is an eligible sentence: " + t);
+          continue;
+        }
+        shuffled++;
+        assertFalse(sources.contains(t.text()), "a shuffled sentence is not itself a source: " + t);
+        long from = sources.stream()
+            .filter(s -> sorted(Sentences.words(s)).equals(sorted(Sentences.words(t.text()))))
+            .count();
+        assertTrue(from >= 1, "made of a source's words: " + t);
+      }
+    }
+    assertTrue(shuffled >= 10, "shuffled sentences: " + shuffled);
+    assertEquals(task, BigramShift.shuffleFromChapters(chapters, "the excerpt", Options.defaults()), "deterministic");
+    assertTrue(task.describe().contains("shuffled among their own positions"), task.describe());
+    assertTrue(BigramShift.fromChapters(chapters, "x", Options.defaults()).describe()
+        .contains("one pair of adjacent, different, all-lower-case words without punctuation swapped"));
+  }
+
   private static String sourceOf(String altered, Map<String, String> sources) {
     String found = null;
     List<String> w = Sentences.words(altered);

@@ -147,4 +147,33 @@ class HeadGatesTest {
       assertNull(model.attention(0).edit());
     }
   }
+  /**
+   * The gates have their own learning rate: Adam's first step moves each parameter by about its rate (the update
+   * is r · m̂ / (√v̂ + ε) ≈ r · sign(g) when ε ≪ |g|), so after one step every |λ| is within 2% of the gate rate.
+   */
+  @Test
+  void gatesLearnAtTheirOwnRate() {
+    int T = 6;
+    try (NDManager m = NDManager.newBaseManager()) {
+      TransformerModel model = PapaTestSupport.perTokenModel(m, T, 9);
+      ProbedModel probed = ProbedModel.of(model);
+      List<ProbeExample> train = PapaTestSupport.labelled(32, T, 2);
+      ConstantMatrices C = ConstantMatrices.compute(probed, "tiny", train, 32);
+      for (double gateRate : new double[] {0.1, Double.NaN}) {
+        ProbeConfig cfg = ProbeConfig.defaults().steps(1).batchSize(16).learningRate(1e-4);
+        if (!Double.isNaN(gateRate)) {
+          cfg.gateLearningRate(gateRate);
+        }
+        double expected = Double.isNaN(gateRate) ? 1e-4 : gateRate;
+        assertEquals(expected, cfg.gateLearningRate(), 0.0);
+        GateRanking r = GateRanking.train(probed, C, Probe.pooled(8), train, cfg);
+        for (double[] row : r.lambda()) {
+          for (double v : row) {
+            assertEquals(expected, Math.abs(v), expected * 0.02, "one Adam step of λ at rate " + expected); // ε/|g| aside
+          }
+        }
+      }
+      assertTrue(ProbeConfig.defaults().gateLearningRate(0.05).toString().contains("gate lr=0.05"));
+    }
+  }
 }
