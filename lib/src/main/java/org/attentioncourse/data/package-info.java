@@ -13,7 +13,8 @@
  *       corpora (enwik8, WikiText-103 raw), scored in bits per byte (the papers' enwik8 "bpc").
  *   <li>Real sentences to classify, for probing a pretrained encoder ({@link
  *       org.attentioncourse.data.TextClassification} of {@link org.attentioncourse.data.LabelledText}, no
- *       tokenizer involved): {@link org.attentioncourse.data.BigramShift} on Moby Dick, where only word order
+ *       tokenizer involved): {@link org.attentioncourse.data.BigramShift} on Moby Dick (one swapped pair, or
+ *       {@link org.attentioncourse.data.BigramShift#wordShuffle all plain words shuffled}), where only word order
  *       tells the classes apart, and {@link org.attentioncourse.data.StateOfTheUnion} party and era, which
  *       are mostly lexical. {@link org.attentioncourse.data.Sentences} is the documented sentence splitter.
  * </ul>

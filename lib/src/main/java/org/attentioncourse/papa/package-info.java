@@ -29,6 +29,9 @@
  * output layer on the frozen features). PAPA needs explicit attention matrices: softmax attention and the
  * Synthesizer have them; AFT and cosFormer do not, and probing them fails with a message saying so.
  *
+ * <p>The pretrained encoder (all-MiniLM-L6-v2) is probed through {@link org.attentioncourse.papa.EncoderProbedModel},
+ * which also turns real sentences, GLUE rows and sentence pairs into probe examples with its tokenizer.
+ *
  * <p>GLUE files (SST-2, CoLA, MRPC) are read by {@link org.attentioncourse.papa.GlueTsv} for users who download
  * GLUE themselves; sentence pairs are aligned as the paper does by {@link org.attentioncourse.papa.PairAlignment}.
  */

@@ -374,4 +374,22 @@ class EncoderProbedModelTest {
     assertEquals(72, ranking.order().size());
     encoder().getParameters().forEach(q -> assertFalse(q.getValue().requiresGradient(), q.getKey() + " unfrozen"));
   }
+  /** The path the notebook takes at default scale: a sweep on the encoder scored by PAPA's pooled probe. */
+  @Test
+  void aSweepOnTheEncoderWithThePooledProbe() {
+    EncoderProbedModel p = EncoderProbedModel.of(encoder(), 12);
+    List<ProbeExample> train = examples(p, TEXTS);
+    ConstantMatrices C = ConstantMatrices.compute(p, p.name(), train, 8);
+    int live = TrainingTestSupport.countResources(owner);
+    tech.tablesaw.api.Table t = PapaSweep.builder().model(p).constants(C).order(HeadOrder.random(p, 2))
+        .scorer("pooled", Scorer.probe(Probe.pooled(8), train, train,
+            ProbeConfig.defaults().steps(2).batchSize(4).classes(2)))
+        .fractions(0, 1).verbose(false).build().run();
+    assertEquals(2, t.rowCount());
+    assertArrayEquals(new int[] {0, 72}, t.intColumn("heads replaced").asIntArray());
+    for (double v : t.doubleColumn("accuracy").asDoubleArray()) {
+      assertTrue(v >= 0 && v <= 1, "accuracy " + v);
+    }
+    assertEquals(live, TrainingTestSupport.countResources(owner), "arrays left in the encoder's manager");
+  }
 }
