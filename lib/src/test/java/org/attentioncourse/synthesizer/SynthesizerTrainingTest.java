@@ -3,14 +3,12 @@ package org.attentioncourse.synthesizer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.attentioncourse.attention.AttentionFactory;
 import org.attentioncourse.attention.TransformerModel;
 import org.attentioncourse.data.Lookup;
-import org.attentioncourse.data.Reverse;
 import org.attentioncourse.data.Splits;
 import org.attentioncourse.data.Task;
 import org.attentioncourse.train.TrainConfig;
@@ -23,23 +21,9 @@ class SynthesizerTrainingTest {
 
   @Test
   void aRandomSynthesizerLearnsReverseWithoutGrowingMemory() {
-    Task task = Reverse.defaults();
-    Splits data = Splits.generate(task, 4000, 200, 500, Splits.DEFAULT_SEED);
-    TransformerModel model =
-        TransformerModel.forTask(
-            task, TransformerModel.builder().dModel(64).heads(4).layers(2).attention("random", Synthesizers.random()));
-    Map<Integer, Integer> live = new HashMap<>();
-    try (TrainResult r =
-        Training.run(model, task, data, TrainConfig.defaults().steps(400).batchSize(32).learningRate(3e-3)
-            .evalEvery(400).progress(false)
-            .listener((step, loss, trainer) -> {
-              if (step == 50 || step == 400) {
-                live.put(step, org.attentioncourse.train.TrainingTestSupport.countResources(trainer.getManager()));
-              }
-            }))) {
-      assertTrue(r.test().tokenAccuracy() >= 0.95, "reverse with a Random Synthesizer: " + r.test());
-    }
-    assertEquals(live.get(50), live.get(400), "live arrays after step 50 vs 400: " + live);
+    var r = org.attentioncourse.train.TrainingTestSupport.trainOnReverse("random", Synthesizers.random());
+    assertTrue(r.tokenAccuracy() >= 0.95, "reverse with a Random Synthesizer: " + r.test());
+    assertEquals(r.liveAtStep50(), r.liveAtStep400(), "live arrays after step 50 vs 400: " + r);
   }
 
   /**
