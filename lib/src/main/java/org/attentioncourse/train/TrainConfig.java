@@ -22,6 +22,7 @@ public final class TrainConfig {
   private Path checkpointDir;
   private int checkpointEvery = 0;
   private boolean progress = true;
+  private boolean quiet = false;
   private StepListener listener;
 
   /** Called after every optimisation step (for logging or inspection). */
@@ -98,6 +99,15 @@ public final class TrainConfig {
     return this;
   }
 
+  /**
+   * Print nothing (default false: the loop prints the model, the config and a summary line). For callers that run
+   * many short trainings and report the results themselves, such as the showdown.
+   */
+  public TrainConfig quiet(boolean q) {
+    quiet = q;
+    return this;
+  }
+
   /** A callback after every step. */
   public TrainConfig listener(StepListener l) {
     listener = l;
@@ -138,6 +148,10 @@ public final class TrainConfig {
 
   public boolean progress() {
     return progress;
+  }
+
+  public boolean quiet() {
+    return quiet;
   }
 
   public StepListener listener() {

@@ -53,8 +53,10 @@ public final class Training {
     Device device = config.device() == null ? Devices.choose() : Devices.choose(config.device());
     Engine.getInstance().setRandomSeed((int) config.seed());
     String name = block.toString();
-    System.out.println("Training " + name + " on " + task.name() + " (" + data.sizes() + ") on " + device);
-    System.out.println(config);
+    if (!config.quiet()) {
+      System.out.println("Training " + name + " on " + task.name() + " (" + data.sizes() + ") on " + device);
+      System.out.println(config);
+    }
 
     DefaultTrainingConfig tc =
         new DefaultTrainingConfig(new MaskedCrossEntropy())
@@ -121,8 +123,10 @@ public final class Training {
         Evaluation test = Evaluation.of(block, task, data.test(), trainer.getManager(), B);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double peakMb = memory.peakMb();
-        System.out.println(String.format(Locale.ROOT, "Done in %.1f s%s. Test: %s", seconds,
-            Double.isNaN(peakMb) ? "" : String.format(Locale.ROOT, ", peak memory +%.0f MB", peakMb), test));
+        if (!config.quiet()) {
+          System.out.println(String.format(Locale.ROOT, "Done in %.1f s%s. Test: %s", seconds,
+              Double.isNaN(peakMb) ? "" : String.format(Locale.ROOT, ", peak memory +%.0f MB", peakMb), test));
+        }
         ok = true;
         return new TrainResult(
             name, device.toString(), parameters, config.steps(), List.copyOf(losses), List.copyOf(validation),
