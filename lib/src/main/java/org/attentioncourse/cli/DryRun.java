@@ -56,9 +56,9 @@ final class DryRun {
   private DryRun() {}
 
   /** Settings of a dry run. */
-  record Options(int timedSteps, int batch, int layers, String device) {
+  record Options(int timedSteps, int batch, int layers, String device, boolean oneBatch) {
     static Options defaults() {
-      return new Options(3, 1, 1, "cpu");
+      return new Options(3, 1, 1, "cpu", false);
     }
   }
 
@@ -120,7 +120,7 @@ final class DryRun {
     int b1 = Math.min(o.batch(), tr.batch());
     Probe first = probe(slice, task, lm, tr, device, b1, o.timedSteps());
     Probe second = null;
-    if (first.seconds < FIT_BELOW_SECONDS && tr.batch() > b1) {
+    if (!o.oneBatch() && first.seconds < FIT_BELOW_SECONDS && tr.batch() > b1) {
       int b2 = Math.min(tr.batch(), Math.max(2 * b1, 8 * b1));
       second = probe(slice, task, lm, tr, device, b2, o.timedSteps());
     }

@@ -86,14 +86,15 @@ public final class Main {
       """;
 
   static final String DRY_RUN_HELP = """
-      Usage: dry-run --config FILE|NAME [--device D] [--layers N] [--batch B] [--steps S] [--data-root DIR]
-                     [--threads N]
+      Usage: dry-run --config FILE|NAME [--device D] [--layers N] [--batch B] [--steps S] [--one-batch]
+                     [--data-root DIR] [--threads N]
 
       Estimates a full-size run in well under a minute, writing nothing:
         - builds the model of the config at full size and counts its parameters;
         - trains a slice of it, N layers (default 1) at the full sequence length, for one warm-up step and
           S timed steps (default 3; the fastest counts) at batch B (default 1; also batch 8 when steps are
-          short, to separate fixed from per-example cost);
+          short, to separate fixed from per-example cost; --one-batch skips it, for a linear estimate in
+          less memory);
         - prints the time per step scaled to all layers and the config's batch, times the number of steps,
           and the memory: 16 bytes per parameter (weights, gradients, Adam m and v) + activations measured
           on the slice and scaled to all layers and the config's batch.
@@ -172,6 +173,56 @@ public final class Main {
     }
     System.out.flush();
     System.exit(status);
+  }
+
+  /**
+   * Runs one command in this JVM, printing to {@code System.out} and {@code System.err}, and returns its exit
+   * status instead of exiting: for a notebook or a program that calls the command line as a library. Stopping
+   * is by the thread's interrupt (stopping the kernel), which training checks before every step.
+   *
+   * <pre>{@code
+   * int status = Main.execute("dry-run", "--config", "cosformer-enwik8");
+   * }</pre>
+   */
+  public static int execute(String... args) {
+    quietDefaults();
+    // Whole lines only: a notebook kernel sends every write as its own message, and printf writes a line in
+    // pieces, which a rendered notebook then shows one piece per line.
+    PrintStream out = new PrintStream(new LineOutputStream(System.out), false, StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(new LineOutputStream(System.err), false, StandardCharsets.UTF_8);
+    try {
+      return new Main(out, err, new AtomicBoolean()).run(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  /** Passes bytes on a line at a time (and whatever is left when flushed). */
+  private static final class LineOutputStream extends java.io.OutputStream {
+    private final PrintStream target;
+    private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+    LineOutputStream(PrintStream target) {
+      this.target = target;
+    }
+
+    @Override
+    public void write(int b) {
+      line.write(b);
+      if (b == '\n') {
+        flush();
+      }
+    }
+
+    @Override
+    public void flush() {
+      if (line.size() > 0) {
+        target.print(line.toString(StandardCharsets.UTF_8));
+        target.flush();
+        line.reset();
+      }
+    }
   }
 
   /** Quiet logging and an offline engine unless the caller set otherwise (as the notebooks' kernel does). */
@@ -276,7 +327,8 @@ public final class Main {
 
   private int dryRun(List<String> args) {
     Options o = Options.parse(args, DRY_RUN_HELP,
-        Set.of("--config", "--device", "--batch", "--steps", "--layers", "--data-root", "--threads"), Set.of());
+        Set.of("--config", "--device", "--batch", "--steps", "--layers", "--data-root", "--threads"),
+        Set.of("--one-batch"));
     if (o.help) {
       out.print(DRY_RUN_HELP);
       return OK;
@@ -296,7 +348,8 @@ public final class Main {
       return NOT_AVAILABLE;
     }
     DryRun.Options d = new DryRun.Options(
-        o.integer("--steps", 3, 1), o.integer("--batch", 1, 1), o.integer("--layers", 1, 1), o.value("--device", "cpu"));
+        o.integer("--steps", 3, 1), o.integer("--batch", 1, 1), o.integer("--layers", 1, 1), o.value("--device", "cpu"),
+        o.flags.contains("--one-batch"));
     checkDevice(d.device());
     DryRun.run(c.config, Path.of(o.value("--data-root", ".")), d, out);
     return OK;

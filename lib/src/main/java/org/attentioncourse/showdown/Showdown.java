@@ -419,6 +419,12 @@ public final class Showdown {
       return this;
     }
 
+    /** Adds every task of {@code list}, in order. */
+    public Builder tasks(List<ShowdownTask> list) {
+      list.forEach(this::task);
+      return this;
+    }
+
     /** The seeds (default {@link #DEFAULT_SEEDS}); distinct, at least one. */
     public Builder seeds(long... s) {
       if (s.length == 0) {

@@ -259,6 +259,66 @@ public final class ShowdownSummary {
     return t;
   }
 
+  /**
+   * One row per task: its metric and floor, the best mechanism with its mean ± spread, the mechanisms that cannot
+   * be told apart from the best at this budget, and those that break (close less than {@link #BREAKS_BELOW} of the
+   * gap). "Cannot be told apart" is a rough rule, not a significance test: the two means differ by no more than
+   * the sum of their spreads (with a single seed there is no spread, and only an exact tie counts).
+   */
+  public static Table verdicts(Table summary) {
+    StringColumn task = StringColumn.create(Showdown.TASK);
+    StringColumn metric = StringColumn.create(Showdown.METRIC);
+    DoubleColumn floor = DoubleColumn.create(Showdown.FLOOR);
+    StringColumn best = StringColumn.create("best");
+    StringColumn tied = StringColumn.create("within the spread of the best");
+    StringColumn broken = StringColumn.create("breaks (closes < half the gap)");
+    for (String t : new LinkedHashSet<>(summary.stringColumn(Showdown.TASK).asList())) {
+      int b = -1;
+      for (int r = 0; r < summary.rowCount(); r++) {
+        if (summary.stringColumn(Showdown.TASK).get(r).equals(t)
+            && summary.doubleColumn(GAP_CLOSED).getDouble(r) == 1.0
+            && !Double.isNaN(summary.doubleColumn(MEAN).getDouble(r))) {
+          b = r;
+          break;
+        }
+      }
+      List<String> ties = new ArrayList<>();
+      List<String> breaks = new ArrayList<>();
+      for (int r = 0; r < summary.rowCount(); r++) {
+        if (!summary.stringColumn(Showdown.TASK).get(r).equals(t) || r == b) {
+          continue;
+        }
+        String m = summary.stringColumn(Showdown.MECHANISM).get(r);
+        double g = summary.doubleColumn(GAP_CLOSED).getDouble(r);
+        if (Double.isNaN(g) || g < BREAKS_BELOW) {
+          breaks.add(m);
+        }
+        if (b >= 0 && !Double.isNaN(g)) {
+          double d = Math.abs(summary.doubleColumn(MEAN).getDouble(r) - summary.doubleColumn(MEAN).getDouble(b));
+          if (d <= orZero(summary.doubleColumn(SPREAD).getDouble(r)) + orZero(summary.doubleColumn(SPREAD).getDouble(b))) {
+            ties.add(m);
+          }
+        }
+      }
+      int any = b >= 0 ? b : summary.stringColumn(Showdown.TASK).indexOf(t);
+      task.append(t);
+      metric.append(summary.stringColumn(Showdown.METRIC).get(any));
+      floor.append(summary.doubleColumn(Showdown.FLOOR).getDouble(any));
+      best.append(b < 0 ? "(every run failed)" : String.format(Locale.ROOT, "%s %.3f%s",
+          summary.stringColumn(Showdown.MECHANISM).get(b), summary.doubleColumn(MEAN).getDouble(b),
+          Double.isNaN(summary.doubleColumn(SPREAD).getDouble(b)) ? ""
+              : String.format(Locale.ROOT, " ± %.3f", summary.doubleColumn(SPREAD).getDouble(b))));
+      tied.append(ties.isEmpty() ? "—" : String.join(", ", ties));
+      broken.append(breaks.isEmpty() ? "—" : String.join(", ", breaks));
+    }
+    floor.setPrintFormatter(new NumberColumnFormatter(new DecimalFormat("0.000", DecimalFormatSymbols.getInstance(Locale.ROOT)), ""));
+    return Table.create("showdown: who wins, who cannot be told apart, who breaks", task, metric, floor, best, tied, broken);
+  }
+
+  private static double orZero(double x) {
+    return Double.isNaN(x) ? 0 : x;
+  }
+
   private static String metricOf(Table summary, String task) {
     for (int r = 0; r < summary.rowCount(); r++) {
       if (summary.stringColumn(Showdown.TASK).get(r).equals(task)) {

@@ -64,6 +64,11 @@ public record ShowdownTask(String name, String kind, Task task, Splits data, boo
     return new ShowdownTask(task.name(), kind, task, data, true, task.unigramBits());
   }
 
+  /** The same task under another name (the task's own name is generic: "chars" for every text). */
+  public ShowdownTask named(String newName) {
+    return new ShowdownTask(newName, kind, task, data, languageModel, floor);
+  }
+
   /** {@link #ACCURACY} or {@link #BITS_PER_CHARACTER}. */
   public String metric() {
     return languageModel ? BITS_PER_CHARACTER : ACCURACY;

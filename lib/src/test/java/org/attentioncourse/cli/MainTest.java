@@ -116,6 +116,46 @@ class MainTest {
   }
 
   @Test
+  void aDryRunWithOneBatchTimesOnlyThatBatch(@TempDir Path tmp) throws Exception {
+    assertEquals(Main.OK, run("dry-run", "--config", tiny(tmp).toString()));
+    assertTrue(out().contains("s/step at batch 1, "), "by default a short step is also timed at batch 8:\n" + out());
+    assertEquals(Main.OK, run("dry-run", "--config", tiny(tmp).toString(), "--one-batch"));
+    assertTrue(out().contains("s/step at batch 1 (fastest of"), out());
+    assertTrue(out().contains("activations") && out().contains("dry run took"), out());
+  }
+
+  @Test
+  void executeRunsACommandInThisJvmAndPassesWholeLines() {
+    PrintStream saved = System.out;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    java.util.List<Integer> writes = new java.util.ArrayList<>();
+    PrintStream counting = new PrintStream(new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        bytes.write(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        writes.add(len);
+        bytes.write(b, off, len);
+      }
+    }, true, StandardCharsets.UTF_8);
+    System.setOut(counting);
+    int status;
+    try {
+      status = Main.execute("configs");
+    } finally {
+      System.setOut(saved);
+    }
+    assertEquals(Main.OK, status);
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("demo-reverse"), text);
+    long lines = text.chars().filter(c -> c == '\n').count();
+    assertTrue(writes.size() <= lines, writes.size() + " writes for " + lines + " lines: lines were split");
+  }
+
+  @Test
   void papaConfigsAreCheckedButNotAvailableYet() {
     assertEquals(Main.NOT_AVAILABLE, run("dry-run", "--config", "papa-minilm-sst2"));
     assertTrue(out().contains("static fractions [0.0, 0.5, 0.875, 0.9375, 1.0]"), out());

@@ -99,6 +99,27 @@ class ShowdownSummaryTest {
   }
 
   @Test
+  void verdictsNameTheBestTheTiesAndTheBroken() {
+    Table v = ShowdownSummary.verdicts(ShowdownSummary.of(runs(
+        new Object[] {"reverse", ACC, 0.2, "a", 1, 0.90, 10, ""},
+        new Object[] {"reverse", ACC, 0.2, "a", 2, 1.00, 10, ""},
+        new Object[] {"reverse", ACC, 0.2, "b", 1, 0.87, 10, ""},
+        new Object[] {"reverse", ACC, 0.2, "b", 2, 0.89, 10, ""},   // 0.88 ± 0.014: 0.07 from 0.95, within 0.071 + 0.014
+        new Object[] {"reverse", ACC, 0.2, "c", 1, 0.30, 10, ""},
+        new Object[] {"reverse", ACC, 0.2, "c", 2, 0.32, 10, ""},   // closes 0.11 / 0.75 of the gap: breaks
+        new Object[] {"text", BPC, 4.0, "a", 1, 3.0, 10, ""},
+        new Object[] {"text", BPC, 4.0, "b", 1, 3.5, 10, ""},
+        new Object[] {"text", BPC, 4.0, "c", 1, Double.NaN, 10, "failed: NaN"})));
+    assertEquals(List.of("reverse", "text"), v.stringColumn(Showdown.TASK).asList());
+    assertEquals("a 0.950 ± 0.071", v.stringColumn("best").get(0));
+    assertEquals("b", v.stringColumn(4).get(0));
+    assertEquals("c", v.stringColumn(5).get(0));
+    assertEquals("a 3.000", v.stringColumn("best").get(1));
+    assertEquals("—", v.stringColumn(4).get(1), "one seed: no spread, so no ties");
+    assertEquals("c", v.stringColumn(5).get(1), "a mechanism whose every run failed breaks");
+  }
+
+  @Test
   void lengthLimitsFindTheFirstLengthOverEitherBudget() {
     Table bench = AttentionBenchmark.emptyTable();
     Object[][] rows = {
