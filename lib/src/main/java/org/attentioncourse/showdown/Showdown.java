@@ -150,15 +150,35 @@ public final class Showdown {
    * @throws CancellationException when the thread is interrupted (finished runs are in the results file)
    */
   public Table run() {
+    return run(tasks);
+  }
+
+  /**
+   * The part of the grid that belongs to one of this showdown's tasks: what {@link #run()} does, for that task
+   * only. A notebook can give each task its own cell, and a later {@link #run()} with the same results file reads
+   * every finished run back without training.
+   *
+   * @throws IllegalArgumentException when {@code task} is not one of this showdown's tasks
+   */
+  public Table run(ShowdownTask task) {
+    if (!tasks.contains(task)) {
+      throw new IllegalArgumentException(
+          "task '" + task.name() + "' is not in this showdown; its tasks are "
+              + tasks.stream().map(ShowdownTask::name).toList());
+    }
+    return run(List.of(task));
+  }
+
+  private Table run(List<ShowdownTask> selected) {
     Table file = resultsFile != null && Files.exists(resultsFile) ? read(resultsFile) : emptyTable();
-    for (ShowdownTask task : tasks) {
+    for (ShowdownTask task : selected) {
       checkSettings(file, task);
     }
     Table out = emptyTable();
-    int total = size();
+    int total = selected.size() * mechanisms.size() * seeds.length;
     int index = 0;
     try (Progress bar = progress ? Progress.start("showdown runs", total) : null) {
-      for (ShowdownTask task : tasks) {
+      for (ShowdownTask task : selected) {
         String settings = settings(task);
         for (Map.Entry<String, AttentionFactory> mechanism : mechanisms.entrySet()) {
           for (long seed : seeds) {

@@ -192,7 +192,8 @@ public final class ShowdownSummary {
 
   /**
    * The headline table: one row per mechanism, one column per task with "mean ± spread" of its score, then the
-   * parameters (of the first task), the mean time per step over all tasks and the largest peak memory of any task.
+   * parameters (of the first task), the training time (the mean seconds of a run, summed over the tasks), the mean
+   * time per step over all tasks, the largest peak memory of any task, and the tasks on which it breaks.
    */
   public static Table wide(Table summary) {
     Set<String> tasks = new LinkedHashSet<>(summary.stringColumn(Showdown.TASK).asList());
@@ -203,6 +204,7 @@ public final class ShowdownSummary {
       perTask.add(StringColumn.create(task + " (" + metricOf(summary, task) + ")"));
     }
     LongColumn params = LongColumn.create(Showdown.PARAMETERS + " (" + tasks.iterator().next() + ")");
+    DoubleColumn trainSeconds = DoubleColumn.create("train seconds (sum over tasks)");
     DoubleColumn ms = DoubleColumn.create("ms per step (mean over tasks)");
     DoubleColumn mb = DoubleColumn.create("peak MB (largest task)");
     StringColumn breaks = StringColumn.create("breaks on");
@@ -210,6 +212,7 @@ public final class ShowdownSummary {
       mech.append(m);
       double msSum = 0;
       int msCount = 0;
+      double secondsSum = 0;
       double mbMax = Double.NaN;
       long p = 0;
       List<String> broken = new ArrayList<>();
@@ -235,6 +238,7 @@ public final class ShowdownSummary {
         if (Double.isFinite(s)) {
           msSum += s;
           msCount++;
+          secondsSum += summary.doubleColumn(Showdown.SECONDS).getDouble(r);
         }
         double b = summary.doubleColumn(Showdown.PEAK_MB).getDouble(r);
         if (Double.isFinite(b)) {
@@ -246,14 +250,16 @@ public final class ShowdownSummary {
         }
       }
       params.append(p);
+      trainSeconds.append(msCount == 0 ? Double.NaN : secondsSum);
       ms.append(msCount == 0 ? Double.NaN : msSum / msCount);
       mb.append(mbMax);
       breaks.append(broken.isEmpty() ? "—" : String.join(", ", broken));
     }
     Table t = Table.create("showdown: mean ± spread over seeds", mech);
     perTask.forEach(t::addColumns);
-    t.addColumns(params, ms, mb, breaks);
+    t.addColumns(params, trainSeconds, ms, mb, breaks);
     DecimalFormatSymbols root = DecimalFormatSymbols.getInstance(Locale.ROOT);
+    trainSeconds.setPrintFormatter(new NumberColumnFormatter(new DecimalFormat("0.0", root), ""));
     ms.setPrintFormatter(new NumberColumnFormatter(new DecimalFormat("0.0", root), ""));
     mb.setPrintFormatter(new NumberColumnFormatter(new DecimalFormat("0", root), ""));
     return t;

@@ -96,6 +96,9 @@ class ShowdownSummaryTest {
     assertEquals("3.100 ± 0.141", w.stringColumn(2).get(0));
     assertEquals("—", w.stringColumn("breaks on").get(0));
     assertEquals("reverse, text", w.stringColumn("breaks on").get(1));
+    // 2 s per finished run (the fixture's value), one row per task: 2 + 2
+    assertEquals(4.0, w.doubleColumn("train seconds (sum over tasks)").getDouble(0), 1e-12);
+    assertEquals(200.0, w.doubleColumn("ms per step (mean over tasks)").getDouble(1), 1e-12);
   }
 
   @Test

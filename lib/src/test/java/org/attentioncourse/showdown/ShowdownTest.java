@@ -104,6 +104,26 @@ class ShowdownTest {
   }
 
   @Test
+  void oneTaskAtATimeThenTheWholeGridFromTheFile(@TempDir Path dir) {
+    Path file = dir.resolve("showdown.csv");
+    ShowdownTask reverse = ShowdownTask.of("position-only", REVERSE, DATA);
+    Task other = Reverse.of(3, 8);
+    ShowdownTask shorter = ShowdownTask.of("position-only", other, Splits.generate(other, 100, 16, 32, 7)).named("reverse3");
+    AtomicInteger steps = new AtomicInteger();
+    Showdown s = counting(Showdown.builder().mechanism("softmax", AttentionFactory.softmax()).task(reverse).task(shorter)
+        .model(16, 2, 1).steps(4).batchSize(16).seeds(1).progress(false).resultsFile(file), steps).build();
+    assertEquals(List.of("reverse"), s.run(reverse).stringColumn(Showdown.TASK).asList());
+    assertEquals(4, steps.get());
+    assertEquals(List.of("reverse3"), s.run(shorter).stringColumn(Showdown.TASK).asList());
+    assertEquals(8, steps.get());
+    assertEquals(List.of("reverse", "reverse3"), s.run().stringColumn(Showdown.TASK).asList());
+    assertEquals(8, steps.get(), "the whole grid is in the file: nothing trained again");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> s.run(ShowdownTask.of("position-only", REVERSE, DATA).named("elsewhere")));
+    assertTrue(e.getMessage().contains("'elsewhere' is not in this showdown"), e.getMessage());
+  }
+
+  @Test
   void aResultsFileWithOtherSettingsIsRefused(@TempDir Path dir) {
     Path file = dir.resolve("showdown.csv");
     tiny().seeds(1).resultsFile(file).build().run();
