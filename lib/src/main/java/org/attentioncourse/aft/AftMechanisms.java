@@ -115,7 +115,17 @@ public final class AftMechanisms {
     }
 
     NDArray get(String name, NDArray K, Function<NDManager, NDArray> make) {
-      String key = name + K.getShape().slice(1) + K.getDataType();
+      String shape = K.getShape().slice(1) + "" + K.getDataType();
+      String key = name + shape;
+      // one length at a time (the benchmark's order): a T×T bias at T = 8192 is 256 MB, and each length kept
+      // would stay allocated for as long as the mechanism lives
+      cache.entrySet().removeIf(e -> {
+        if (e.getKey().endsWith(shape)) {
+          return false;
+        }
+        e.getValue().close();
+        return true;
+      });
       return cache.computeIfAbsent(key, unused -> {
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) (seed * 1_000 + K.getShape().get(1)));
         return make.apply(owner).toDevice(K.getDevice(), false);

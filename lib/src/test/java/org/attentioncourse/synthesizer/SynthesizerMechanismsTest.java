@@ -27,6 +27,33 @@ class SynthesizerMechanismsTest {
     }
   }
 
+  /**
+   * The cached parameters (R, R₁, R₂, W₁, W₂) live as long as the mechanism; what a call computes from them must not.
+   * Counts every array the engine still holds after repeated calls, each in its own manager that is then closed.
+   */
+  @Test
+  void repeatedCallsLeaveNoArraysBehind() {
+    try (ai.djl.ndarray.NDManager base = ai.djl.ndarray.NDManager.newBaseManager()) {
+      ai.djl.ndarray.NDManager system = base.getParentManager();
+      ai.djl.ndarray.NDArray q = base.randomNormal(new ai.djl.ndarray.types.Shape(1, 2, 24, 8));
+      for (org.attentioncourse.bench.Mechanism mech :
+          List.of(SynthesizerMechanisms.random(), SynthesizerMechanisms.factorizedRandom(4), SynthesizerMechanisms.dense())) {
+        try (ai.djl.ndarray.NDManager call = base.newSubManager()) {
+          q.tempAttach(call); // as the benchmark lends Q, K, V to each call
+          mech.forward().run(call, q, q, q, false); // the first call makes and caches the parameters
+        }
+        int before = system.getManagedArrays().size();
+        for (int i = 0; i < 5; i++) {
+          try (ai.djl.ndarray.NDManager call = base.newSubManager()) {
+            q.tempAttach(call);
+            mech.forward().run(call, q, q, q, i % 2 == 0);
+          }
+        }
+        assertEquals(before, system.getManagedArrays().size(), mech.name() + ": arrays piled up across calls");
+      }
+    }
+  }
+
   @Test
   void theBaselineMainTakesAListOfMechanismsAndRejectsUnknownOnes(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
