@@ -125,6 +125,22 @@ public final class Charts {
       List<String> rowLabels,
       double min,
       double max) {
+    int side = Math.max(360, Math.min(720, 120 + 24 * Math.max(values.length, values.length == 0 ? 0 : values[0].length)));
+    return heatmap(title, xTitle, yTitle, values, colLabels, rowLabels, min, max, side + 90, side);
+  }
+
+  /** {@link #heatmap(String, String, String, double[][], List, List, double, double)} at a given size in pixels. */
+  public static HeatMapChart heatmap(
+      String title,
+      String xTitle,
+      String yTitle,
+      double[][] values,
+      List<String> colLabels,
+      List<String> rowLabels,
+      double min,
+      double max,
+      int width,
+      int height) {
     if (!(min < max)) {
       throw new IllegalArgumentException("colour scale needs min < max, got [" + min + ", " + max + "]");
     }
@@ -165,11 +181,10 @@ public final class Charts {
     }
     List<String> yLabels = new ArrayList<>(rowLabels);
     java.util.Collections.reverse(yLabels);
-    int side = Math.max(360, Math.min(720, 120 + 24 * Math.max(rows, cols)));
     HeatMapChart c =
         new HeatMapChartBuilder()
-            .width(side + 90)
-            .height(side)
+            .width(width)
+            .height(height)
             .title(title)
             .xAxisTitle(xTitle)
             .yAxisTitle(yTitle)

@@ -364,10 +364,13 @@ public final class ShowdownSummary {
         values[i][j] = Double.isNaN(g) ? 0 : Math.max(0, Math.min(1, g));
       }
     }
-    HeatMapChart c = Charts.heatmap(title, "task", "mechanism", values, tasks, mechanisms, 0, 1);
+    HeatMapChart c = Charts.heatmap(title, "task", "mechanism", values, tasks, mechanisms, 0, 1,
+        Math.max(Charts.WIDTH, 260 + 110 * tasks.size()), Math.max(Charts.HEIGHT, 140 + 34 * mechanisms.size()));
     c.getStyler().setShowValue(true);
     c.getStyler().setHeatMapValueDecimalPattern("0.00");
-    c.getStyler().setValueFontColor(new Color(0x40, 0x40, 0x40));
+    // a light scale, so the number printed in every cell stays readable on its colour
+    c.getStyler().setRangeColors(new Color[] {Color.WHITE, new Color(0xc6, 0xdb, 0xef), new Color(0x6b, 0xae, 0xd6)});
+    c.getStyler().setValueFontColor(Color.BLACK);
     return c;
   }
 
@@ -413,6 +416,60 @@ public final class ShowdownSummary {
       f.setMarker(SeriesMarkers.NONE);
       f.setLineColor(Color.GRAY);
       f.setLineStyle(org.knowm.xchart.style.lines.SeriesLines.DASH_DASH);
+    }
+    return c;
+  }
+
+  /** Ten colours that stay apart from each other (the "tab10" palette), for one line per mechanism. */
+  private static final Color[] PALETTE = {
+    new Color(0x1f, 0x77, 0xb4), new Color(0xff, 0x7f, 0x0e), new Color(0x2c, 0xa0, 0x2c), new Color(0xd6, 0x27, 0x28),
+    new Color(0x94, 0x67, 0xbd), new Color(0x8c, 0x56, 0x4b), new Color(0xe3, 0x77, 0xc2), new Color(0x7f, 0x7f, 0x7f),
+    new Color(0xbc, 0xbd, 0x22), new Color(0x17, 0xbe, 0xcf)
+  };
+
+  /**
+   * One column of a benchmark table ({@link AttentionBenchmark#MEDIAN_MS} or {@link AttentionBenchmark#PEAK_MB})
+   * against T on log-log axes, one line per mechanism, with the legend beside the plot so that ten mechanisms fit.
+   * Rows the benchmark skipped (no value) are left out.
+   */
+  public static XYChart benchmarkChart(Table bench, String column, String title, String yTitle) {
+    if (!bench.columnNames().contains(column)) {
+      throw new IllegalArgumentException("the benchmark table has no column '" + column + "': " + bench.columnNames());
+    }
+    XYChart c = new XYChartBuilder().width(960).height(480).title(title).xAxisTitle("sequence length T")
+        .yAxisTitle(yTitle).build();
+    c.getStyler().setChartBackgroundColor(Color.WHITE);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    c.getStyler().setXAxisLogarithmic(true);
+    c.getStyler().setXAxisLogarithmicDecadeOnly(false); // a label at every length, not only at 1000
+    c.getStyler().setXAxisDecimalPattern("0");
+    c.getStyler().setYAxisLogarithmic(true);
+    c.getStyler().setYAxisLogarithmicDecadeOnly(false);
+    c.getStyler().setYAxisDecimalPattern("0.##");
+    int i = 0;
+    for (String m : new LinkedHashSet<>(bench.stringColumn(AttentionBenchmark.MECHANISM).asList())) {
+      Table rows = bench.where(bench.stringColumn(AttentionBenchmark.MECHANISM).isEqualTo(m))
+          .dropWhere(bench.where(bench.stringColumn(AttentionBenchmark.MECHANISM).isEqualTo(m)).doubleColumn(column).isMissing())
+          .sortAscendingOn(AttentionBenchmark.LENGTH);
+      if (rows.rowCount() == 0) {
+        continue;
+      }
+      List<Double> x = new ArrayList<>();
+      List<Double> y = new ArrayList<>();
+      for (int r = 0; r < rows.rowCount(); r++) {
+        double v = rows.doubleColumn(column).getDouble(r);
+        if (v > 0) { // a log axis cannot show 0 (a rise of memory too small to see)
+          x.add((double) rows.intColumn(AttentionBenchmark.LENGTH).getInt(r));
+          y.add(v);
+        }
+      }
+      if (x.isEmpty()) {
+        continue;
+      }
+      XYSeries s = c.addSeries(m, x, y);
+      Color colour = PALETTE[i++ % PALETTE.length];
+      s.setLineColor(colour);
+      s.setMarkerColor(colour);
     }
     return c;
   }

@@ -150,6 +150,11 @@ class ShowdownSummaryTest {
     assertEquals(List.of("memory", "time", "memory", "—"), limits.stringColumn("broken by").asList());
     assertEquals(List.of(1024, 1024, 1024, 512), limits.intColumn("largest T tried").asList());
     assertThrows(IllegalArgumentException.class, () -> ShowdownSummary.lengthLimits(bench, 0, 10));
+    var time = ShowdownSummary.benchmarkChart(bench, AttentionBenchmark.MEDIAN_MS, "time", "ms");
+    assertEquals(4, time.getSeriesCollection().size());
+    assertEquals(2, time.getSeries("lean").getXData().length, "the skipped row has no time to draw");
+    assertTrue(Charts.png(time).length > 1000);
+    assertThrows(IllegalArgumentException.class, () -> ShowdownSummary.benchmarkChart(bench, "no such", "t", "y"));
   }
 
   @Test
