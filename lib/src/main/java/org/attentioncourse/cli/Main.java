@@ -364,7 +364,7 @@ public final class Main {
       }
       String device = o.value("--device", "cpu");
       checkDevice(device);
-      PapaRun.dryRun(c.config, Path.of(o.value("--data-root", ".")), device.toLowerCase(Locale.ROOT),
+      PapaDryRun.run(c.config, Path.of(o.value("--data-root", ".")), device.toLowerCase(Locale.ROOT),
           o.integer("--steps", 3, 1), out);
       return OK;
     }
