@@ -153,9 +153,9 @@ class ConfigTest {
     assertEquals(ExperimentConfig.ALL_EXAMPLES, all.task().integer("train_examples"));
     assertEquals("all", all.effective().get("task.train_examples"));
     assertFalse(all.effective().containsKey("training.steps"), "check does not show settings PAPA ignores");
-    ExperimentConfig capped = ExperimentConfig.parse("p.ini", sst.replace("[papa]", "train_examples = 2000\n[papa]"));
+    ExperimentConfig capped = ExperimentConfig.parse("p.ini", sst.replace("\n[papa]\n", "\ntrain_examples = 2000\n[papa]\n"));
     assertEquals(2000, capped.task().integer("train_examples"));
-    assertTrue(error(sst.replace("[papa]", "train_examples = 0\n[papa]")).getMessage()
+    assertTrue(error(sst.replace("\n[papa]\n", "\ntrain_examples = 0\n[papa]\n")).getMessage()
         .contains("[task] train_examples: 0 is out of range"));
     for (String key : List.of("steps = 100", "lr = 1e-3", "checkpoint_every = 10", "eval_every = 10")) {
       String m = error(sst.replace("batch = 32", "batch = 32\n" + key)).getMessage();
