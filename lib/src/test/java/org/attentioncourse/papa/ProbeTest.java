@@ -28,15 +28,16 @@ class ProbeTest {
     try (NDManager m = NDManager.newBaseManager()) {
       ProbedModel probed = ProbedModel.of(PapaTestSupport.perTokenModel(m, T, 2));
       List<ProbeExample> data = PapaTestSupport.labelled(16, T, 3);
-      List<int[]> heard = new java.util.ArrayList<>();
+      List<double[]> heard = new java.util.ArrayList<>();
       ProbeConfig cfg = ProbeConfig.defaults().steps(4).batchSize(4)
-          .onStep((step, steps, loss) -> heard.add(new int[] {step, steps, Double.isFinite(loss) ? 1 : 0}));
+          .onStep((step, steps, loss) -> heard.add(new double[] {step, steps, loss}));
+      List<Double> losses;
       try (ProbeTrainer.TrainedProbe p = ProbeTrainer.train(probed, Probe.pooled(), data, cfg)) {
-        assertEquals(4, p.losses().size());
+        losses = p.losses();
       }
       assertEquals(4, heard.size());
       for (int k = 0; k < 4; k++) {
-        assertArrayEquals(new int[] {k + 1, 4, 1}, heard.get(k));
+        assertArrayEquals(new double[] {k + 1, 4, losses.get(k)}, heard.get(k), "step, steps and that step's loss");
       }
       heard.clear();
       ProbeConfig stopping = cfg.copy().stopWhen(() -> heard.size() == 2);
