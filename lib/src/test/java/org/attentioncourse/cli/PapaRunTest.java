@@ -47,6 +47,28 @@ class PapaRunTest {
   }
 
   @Test
+  void eachTaskIsReadWithItsOwnFormat(@TempDir Path tmp) throws Exception {
+    Path cola = tmp.resolve("data/glue/CoLA");
+    Files.createDirectories(cola);
+    // CoLA: no header; source, label, the original mark, sentence
+    Files.writeString(cola.resolve("train.tsv"), "gj04\t1\t\tThe sailors rode the breeze clear of the rocks.\n"
+        + "gj04\t0\t*\tThe more we study verbs, the crazier they get the.\nbc01\t1\t\tHarry coughed himself into a fit.\n");
+    Files.writeString(cola.resolve("dev.tsv"), "bc01\t0\t*\tHim left the room.\n");
+    PapaRun.Rows c = PapaRun.read(ExperimentConfig.parse("c.ini", Main.builtIn("papa-minilm-cola")), tmp);
+    assertEquals(List.of(1, 0, 1), c.train().stream().map(GlueTsv.Row::label).toList());
+    assertEquals("Him left the room.", c.dev().get(0).text());
+    GlueFixtures.mrpc(tmp.resolve("data/glue"));
+    PapaRun.Rows m = PapaRun.read(ExperimentConfig.parse("m.ini", Main.builtIn("papa-minilm-mrpc")), tmp);
+    assertEquals(12, m.train().size());
+    assertEquals(6, m.dev().size());
+    assertTrue(m.train().stream().allMatch(r -> r.textB() != null), "sentence pairs");
+    GlueFixtures.sst2(tmp.resolve("data/glue"));
+    PapaRun.Rows s = PapaRun.read(ExperimentConfig.parse("s.ini", Main.builtIn("papa-minilm-sst2")
+        .replace("\n[papa]\n", "\ntrain_examples = 10\n[papa]\n")), tmp);
+    assertEquals(List.of(10, 40, 16), List.of(s.train().size(), s.trainInFile(), s.dev().size()));
+  }
+
+  @Test
   void eachTaskIsScoredByItsGlueMetric() {
     assertEquals(Metric.MATTHEWS, PapaRun.metric("cola"));
     assertEquals(Metric.ACCURACY, PapaRun.metric("sst2"));
