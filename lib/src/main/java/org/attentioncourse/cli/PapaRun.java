@@ -189,7 +189,8 @@ final class PapaRun {
       Path constantsFile = outDir.resolve(CONSTANTS_FILE);
       boolean had = Files.exists(constantsFile);
       long t0 = System.nanoTime();
-      ConstantMatrices C = ConstantMatrices.loadOrCompute(constantsFile, probed, probed.name(), train, batch);
+      ConstantMatrices C = ConstantMatrices.loadOrCompute(constantsFile, probed, probed.name(), train, batch,
+          s.stop());
       out.printf(Locale.ROOT, "Constant matrices %s %s (%d layers × %d heads, T = %d, averaged over %,d examples;"
           + " %.1f s)%n", had ? "read back from" : "computed and saved to", constantsFile, C.layers(), C.heads(),
           C.length(), C.examples(), (System.nanoTime() - t0) / 1e9);
