@@ -41,11 +41,13 @@ import org.attentioncourse.train.TrainConfig;
  *   bytes-lm:                dataset (enwik8 | wikitext-103 | file), data_dir (enwik8, wikitext-103),
  *                            file (dataset = file), length [1024]
  *   chars-lm and bytes-lm:   validation_windows [256], test_windows [1024]
- *   glue:                    glue_task (cola | sst2 | mrpc), data_dir, max_length [64]
+ *   glue:                    glue_task (cola | sst2 | mrpc), data_dir, max_length [64],
+ *                            train_examples [all: a seeded sample of that many training rows otherwise]
  * [training]
  *   steps (required, except for glue)  batch [32]  lr [1e-3]  seed [42]  clip_grad [1.0]
  *   checkpoint_every [1000]  keep_checkpoints [2]  eval_every [500]  log_every [50]
  *   device [auto]: auto | cpu | gpu | gpu:N | all-gpus
+ *   glue takes only batch, seed, log_every and device (one device)
  * [papa]  (glue only)
  *   static_fractions [0, 0.5, 0.875, 0.9375, 1]  gate_epochs [15]  gate_lr [2e-5]
  *   probe_epochs [10]  probe_lr [1e-3]
@@ -68,6 +70,9 @@ public final class ExperimentConfig {
 
   /** GLUE tasks the course's readers understand ({@link org.attentioncourse.papa.GlueTsv}). */
   public static final List<String> GLUE_TASKS = List.of("cola", "sst2", "mrpc");
+
+  /** {@code train_examples} of a GLUE task when the config sets none: every row of train.tsv. */
+  public static final int ALL_EXAMPLES = 0;
 
   /** Pretrained encoders a PAPA config may name. */
   public static final List<String> ENCODERS = List.of("all-minilm-l6-v2");
@@ -365,6 +370,13 @@ public final class ExperimentConfig {
           v.put("data_dir", string(s, "data_dir", "data/glue"));
           v.put("max_length", integer(s, "max_length", 64, 4, 512));
           v.put("length", v.get("max_length"));
+          // all rows unless capped: a full GLUE sweep is hours per point on a CPU, and a cap must be asked for
+          if (f.get(s, "train_examples").isPresent()) {
+            v.put("train_examples", integer(s, "train_examples", null, 1, 100_000_000));
+          } else {
+            v.put("train_examples", ALL_EXAMPLES);
+            effective.put(s + ".train_examples", "all");
+          }
         }
         default -> throw new IllegalStateException(type);
       }
@@ -423,8 +435,19 @@ public final class ExperimentConfig {
       int evalEvery = integer(s, "eval_every", 500, 1, Integer.MAX_VALUE);
       int logEvery = integer(s, "log_every", 50, 1, Integer.MAX_VALUE);
       String device = device(s);
+      if (glue) {
+        // a PAPA run has no use for these; accepting them would let a setting be ignored without a word
+        rejectUnknown(s, new LinkedHashSet<>(List.of("batch", "seed", "log_every", "device")),
+            "for a PAPA (glue) config, which trains by epochs ([papa] gate_epochs, probe_epochs at gate_lr, probe_lr)"
+                + " and keeps finished parts instead of checkpoints");
+      }
       rejectUnknown(s, new LinkedHashSet<>(List.of("steps", "batch", "lr", "seed", "clip_grad", "checkpoint_every",
           "keep_checkpoints", "eval_every", "log_every", "device")), "");
+      if (glue) { // 'check' shows what is used
+        for (String k : List.of("steps", "lr", "clip_grad", "checkpoint_every", "keep_checkpoints", "eval_every")) {
+          effective.remove(s + "." + k);
+        }
+      }
       return new Training(steps, batch, lr, seed, clip, checkpointEvery, keep, evalEvery, logEvery, device);
     }
 

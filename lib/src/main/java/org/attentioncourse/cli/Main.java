@@ -34,19 +34,17 @@ public final class Main {
   /** Exit status: bad command line or bad config; nothing was run. */
   public static final int USAGE_ERROR = 2;
 
-  /** Exit status: valid, but needs something this build does not have yet (the PAPA encoder). */
-  public static final int NOT_AVAILABLE = 3;
-
-  /** Exit status: training was stopped by an interrupt after saving a checkpoint. */
+  /** Exit status: training was stopped by an interrupt after saving a checkpoint (or, for PAPA, the finished points). */
   public static final int STOPPED = 130;
 
   static final String USAGE = """
       Usage: java -jar lib/target/attention-course-lib.jar COMMAND [OPTIONS]
 
-      Train the course's attention models at the papers' sizes, from a config file.
+      Train the course's attention models at the papers' sizes, from a config file, or run PAPA's sweep on the
+      pretrained all-MiniLM-L6-v2 encoder with a GLUE task.
 
       Commands:
-        train      train a model from a config; checkpoints, resume, results CSV
+        train      train a model from a config (checkpoints, resume, results CSV), or run a PAPA sweep
         dry-run    build the full-size model, time a few steps, estimate memory and run time
         download   fetch a dataset (enwik8, wikitext-103, glue-TASK), check its SHA-256, unpack it safely
         configs    list the built-in configs, or print one:  configs NAME > my.ini
@@ -54,13 +52,14 @@ public final class Main {
         help       this text, or help COMMAND
 
       Every command takes --help. Exit status: 0 done, 1 failed, 2 bad command line or config,
-      3 valid but not available in this build, 130 stopped by an interrupt (checkpoint saved).
+      130 stopped by an interrupt (checkpoint or finished sweep points saved).
 
       Examples:
         java -jar lib/target/attention-course-lib.jar dry-run --config aft-local-enwik8
         java -jar lib/target/attention-course-lib.jar download enwik8 --to data/enwik8 --trust-first-download
         java -jar lib/target/attention-course-lib.jar train --config aft-local-enwik8 --device all-gpus
         java -jar lib/target/attention-course-lib.jar train --config aft-local-enwik8 --resume
+        java -jar lib/target/attention-course-lib.jar train --config papa-minilm-sst2 --out runs/papa-sst2
       """;
 
   static final String TRAIN_HELP = """
@@ -83,6 +82,19 @@ public final class Main {
       Progress: a line every log_every steps. Results: results.csv, one row per evaluation (split =
       validation) and a final test row; in a notebook: ResultsCsv.read(Path.of(".../results.csv")), or
       Table.read().csv(".../results.csv").
+
+      PAPA configs ([task] type = glue, e.g. papa-minilm-sst2) run the PAPA sweep on the frozen pretrained
+      encoder instead: read train.tsv and dev.tsv from [task] data_dir (data/glue/SST-2/ and so on, under
+      --data-root), average the constant matrices over the training examples, train the head gates with PAPA's probe (gate_epochs at gate_lr), then for every
+      static fraction replace that share of heads (lowest gate first), train a fresh probe (probe_epochs at
+      probe_lr) and score it on dev.tsv: Matthews correlation for CoLA, accuracy for SST-2 and MRPC. Epochs
+      become steps as ceil(epochs × training examples / batch); all rows of train.tsv are used unless
+      [task] train_examples caps them (a seeded sample). The run folder holds config.ini, train.constants,
+      gates.csv and sweep.csv (one row per point, appended as it finishes; Table.read().csv(...)). Ctrl-C
+      stops before the next step or batch (a part cut short is redone); --resume reads back the
+      constants, the gates and the finished points and scores only the rest. Resuming with other model,
+      task, batch, seed, epochs or learning rates is refused; static_fractions may change.
+      --device takes auto | cpu | gpu | gpu:N (one device).
       """;
 
   static final String DRY_RUN_HELP = """
@@ -101,6 +113,13 @@ public final class Main {
       The layers are identical, so layer scaling is exact up to the small embedding and output layers;
       batch scaling is linear (one CPU), so time on a GPU with --device gpu. Without the dataset on disk
       the steps use random tokens of the same shape. --device defaults to cpu.
+
+      PAPA configs ([task] type = glue): prints the plan (encoder, T, the fractions as numbers of heads,
+      epochs and learning rates) and, with train.tsv and dev.tsv on disk, the gate and probe steps they
+      give; then loads the encoder, times one batch of real training examples (a forward pass, a gate step
+      through the encoder and a probe step; the fastest of S) and estimates the constant matrices, the gates
+      and the sweep. Without the data it says which file is missing and stops after the plan (exit status
+      0). --batch, --layers and --one-batch do not apply (the whole encoder is timed at the config's batch).
       """;
 
   static final String DOWNLOAD_HELP = """
@@ -303,10 +322,6 @@ public final class Main {
     }
     applyThreads(o);
     Loaded c = loadConfig(o.required("--config"));
-    if (c.config.task().type().equals("glue")) {
-      err.println("train: " + Models.encoderUnavailable(c.config.model().encoder()));
-      return NOT_AVAILABLE;
-    }
     Path root = Path.of(o.value("--data-root", "."));
     Path outDir = Path.of(o.value("--out", "runs/" + c.name));
     String device = o.values.get("--device");
@@ -315,6 +330,11 @@ public final class Main {
     }
     boolean resume = o.flags.contains("--resume");
     out.println("Config " + c.config.file().source() + ": " + c.config.summary());
+    if (c.config.task().type().equals("glue")) {
+      boolean done = PapaRun.train(new PapaRun.Settings(c.config, c.name, outDir, root,
+          device != null ? device.toLowerCase(Locale.ROOT) : c.config.training().device(), resume, out, stop::get));
+      return done ? OK : STOPPED;
+    }
     TaskSetup.Data data = TaskSetup.prepare(c.config, root);
     TransformerModel model = Models.build(c.config.model(), data.task(), c.config.task().isLanguageModel());
     if (!resume || !Files.exists(outDir.resolve("config.ini"))) {
@@ -336,16 +356,17 @@ public final class Main {
     applyThreads(o);
     Loaded c = loadConfig(o.required("--config"));
     if (c.config.task().type().equals("glue")) {
-      out.println("Dry run of " + c.config.file().source() + ": " + c.config.summary());
-      ExperimentConfig.Papa p = c.config.papa();
-      out.println("  PAPA      static fractions " + p.staticFractions() + ", gates " + p.gateEpochs() + " epochs at lr "
-          + p.gateLr() + ", probe " + p.probeEpochs() + " epochs at lr " + p.probeLr());
-      String missing = TaskSetup.missingData(c.config.task(), Path.of(o.value("--data-root", ".")));
-      if (missing != null) {
-        out.println("  data      " + missing);
+      for (String notForPapa : List.of("--batch", "--layers", "--one-batch")) {
+        if (o.values.containsKey(notForPapa) || o.flags.contains(notForPapa)) {
+          throw new UsageException("dry-run: " + notForPapa + " applies to course models; a PAPA dry run times the"
+              + " whole encoder at the config's batch", DRY_RUN_HELP);
+        }
       }
-      err.println("dry-run: " + Models.encoderUnavailable(c.config.model().encoder()));
-      return NOT_AVAILABLE;
+      String device = o.value("--device", "cpu");
+      checkDevice(device);
+      PapaDryRun.run(c.config, Path.of(o.value("--data-root", ".")), device.toLowerCase(Locale.ROOT),
+          o.integer("--steps", 3, 1), out);
+      return OK;
     }
     DryRun.Options d = new DryRun.Options(
         o.integer("--steps", 3, 1), o.integer("--batch", 1, 1), o.integer("--layers", 1, 1), o.value("--device", "cpu"),

@@ -88,15 +88,26 @@ final class TaskSetup {
         return Files.isRegularFile(f) ? null : "no text file at " + f;
       }
       case "glue" -> {
-        Path f = resolve(root, t.string("data_dir")).resolve(Datasets.glueFolder(t.string("glue_task"))).resolve("train.tsv");
-        return Files.isRegularFile(f) ? null
-            : "GLUE " + t.string("glue_task") + " is not at " + f + "; fetch it with: download glue-"
-                + t.string("glue_task") + " --to " + resolve(root, t.string("data_dir"));
+        String task = t.string("glue_task");
+        for (Path f : List.of(glueFile(t, root, "train.tsv"), glueFile(t, root, "dev.tsv"))) {
+          if (!Files.isRegularFile(f)) {
+            return "GLUE " + task + " is not at " + f + "; fetch it with: download glue-" + task + " --to "
+                + resolve(root, t.string("data_dir")) + (task.equals("mrpc")
+                    ? " --url URL --sha256 HEX (GLUE's own script has no source for MRPC: give an archive you have)"
+                    : " --sha256 HEX (or --trust-first-download)");
+          }
+        }
+        return null;
       }
       default -> {
         return null; // generated
       }
     }
+  }
+
+  /** A file of a GLUE task's folder: {@code data_dir/SST-2/train.tsv} and the like. */
+  static Path glueFile(ExperimentConfig.Task t, Path root, String name) {
+    return resolve(root, t.string("data_dir")).resolve(Datasets.glueFolder(t.string("glue_task"))).resolve(name);
   }
 
   /** The real data of a course model's task (not GLUE); fails with {@link #missingData}'s message if absent. */

@@ -1,7 +1,8 @@
 /**
  * The command line for full-scale experiments: train any course model from a config file, at the papers' sizes,
- * on the CPU, one GPU or every GPU of the machine, with checkpoints, resume, progress and a results CSV; estimate
- * a run first with a dry run; fetch the corpora with checked, safe download steps.
+ * on the CPU, one GPU or every GPU of the machine, with checkpoints, resume, progress and a results CSV; run PAPA's
+ * sweep on the pretrained all-MiniLM-L6-v2 encoder with a GLUE task ({@link org.attentioncourse.cli.PapaRun});
+ * estimate a run first with a dry run; fetch the corpora with checked, safe download steps.
  *
  * <h2>Running it</h2>
  *
@@ -27,8 +28,9 @@
  *   train --config FILE|NAME [--out DIR] [--resume] [--device auto|cpu|gpu|gpu:N|all-gpus]
  * </pre>
  *
- * Exit status: 0 done; 1 failed while running; 2 bad command line or config (nothing ran); 3 valid but not
- * available in this build (the PAPA encoder); 130 stopped by Ctrl-C or SIGTERM after saving a checkpoint.
+ * Exit status: 0 done; 1 failed while running (missing data included: the message names the file and the download
+ * command); 2 bad command line or config (nothing ran); 130 stopped by Ctrl-C or SIGTERM after saving a checkpoint
+ * (PAPA: after the finished points).
  *
  * <h2>A full-scale run, step by step</h2>
  *
@@ -69,8 +71,18 @@
  * softmax-enwik8} and {@code cosformer-enwik8} (the same size and training), {@code synthesizer-dense-enwik8},
  * {@code -random-}, {@code -factorized-random-} (k = 8) and {@code -random-plus-vanilla-enwik8} (12 × 512, 8 heads,
  * the size of the AFT paper's Synthesizer row), {@code cosformer-wikitext103-bytes} (a byte-level course variant),
- * {@code papa-minilm-sst2}, {@code -cola}, {@code -mrpc} (checked, not yet runnable), and {@code demo-reverse} (a
- * demo of a minute or two).
+ * {@code papa-minilm-sst2}, {@code -cola}, {@code -mrpc} (PAPA on all-MiniLM-L6-v2 at T = 64 with the README's
+ * fractions, 15 gate epochs at 2e-5), and {@code demo-reverse} (a demo of a minute or two).
+ *
+ * <h2>PAPA runs</h2>
+ *
+ * A GLUE config runs notebook 06's pipeline on the whole task: train.tsv and dev.tsv from {@code
+ * data_dir/TASK/} (all rows, or a seeded sample of {@code train_examples}), the constant matrices averaged over the
+ * training examples, the head gates trained with PAPA's pooled probe, then one point per static fraction, each with
+ * a fresh probe scored on dev.tsv (Matthews correlation for CoLA, accuracy for SST-2 and MRPC). Epochs become steps
+ * as ceil(epochs × examples / batch), printed. The run folder keeps {@code config.ini}, {@code train.constants},
+ * {@code gates.csv} and {@code sweep.csv}, each written atomically when finished; {@code --resume} reads them back
+ * and scores only the missing points.
  *
  * <h2>Resuming</h2>
  *

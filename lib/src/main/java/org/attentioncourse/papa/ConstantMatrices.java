@@ -14,6 +14,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import org.attentioncourse.attention.AttentionEdit;
 import org.attentioncourse.attention.AttentionMechanism;
 import org.attentioncourse.io.AtomicFiles;
@@ -71,6 +73,16 @@ public final class ConstantMatrices {
    *     #modelIdentity()}
    */
   public static ConstantMatrices compute(ProbedModel model, String name, List<ProbeExample> data, int batchSize) {
+    return compute(model, name, data, batchSize, () -> false);
+  }
+
+  /**
+   * {@link #compute(ProbedModel, String, List, int)} that ends with a {@link CancellationException} before the next
+   * batch once {@code stop} says so or the thread is interrupted: a pass over a whole GLUE training set takes tens
+   * of minutes on a CPU.
+   */
+  public static ConstantMatrices compute(
+      ProbedModel model, String name, List<ProbeExample> data, int batchSize, BooleanSupplier stop) {
     model.requireAttentionMatrices();
     if (data.isEmpty()) {
       throw new IllegalArgumentException("constant matrices need at least one training example");
@@ -102,6 +114,10 @@ public final class ConstantMatrices {
     try (NDManager m = NDManager.newBaseManager(model.device())) {
       ParameterStore ps = new ParameterStore(m, false);
       for (int start = 0; start < data.size(); start += batchSize) {
+        if (Thread.currentThread().isInterrupted() || stop.getAsBoolean()) {
+          throw new CancellationException(
+              "constant matrices stopped after " + start + " of " + data.size() + " examples (nothing saved)");
+        }
         List<ProbeExample> batch = data.subList(start, Math.min(data.size(), start + batchSize));
         try (NDManager scope = m.newSubManager()) {
           NDList in = ProbeExample.toNDList(batch, scope);
@@ -354,13 +370,19 @@ public final class ConstantMatrices {
    */
   public static ConstantMatrices loadOrCompute(
       Path file, ProbedModel model, String name, List<ProbeExample> data, int batchSize) {
+    return loadOrCompute(file, model, name, data, batchSize, () -> false);
+  }
+
+  /** {@link #loadOrCompute(Path, ProbedModel, String, List, int)}, computing with a stop condition. */
+  public static ConstantMatrices loadOrCompute(
+      Path file, ProbedModel model, String name, List<ProbeExample> data, int batchSize, BooleanSupplier stop) {
     if (Files.exists(file)) {
       ConstantMatrices c =
           load(file, Checksums.modelIdentity(name, model.block()), Checksums.ofExamples(data));
       c.requireFits(model);
       return c;
     }
-    ConstantMatrices c = compute(model, name, data, batchSize);
+    ConstantMatrices c = compute(model, name, data, batchSize, stop);
     c.save(file);
     return c;
   }

@@ -1,6 +1,7 @@
 package org.attentioncourse.papa;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import org.attentioncourse.io.AtomicFiles;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -54,6 +56,8 @@ public final class PapaSweep {
   private final int[] counts;
   private final Path csv;
   private final boolean verbose;
+  private final PrintStream out;
+  private final BooleanSupplier stop;
   private final String setup;
 
   private PapaSweep(Builder b) {
@@ -65,31 +69,39 @@ public final class PapaSweep {
     metric = b.metric;
     csv = b.csv;
     verbose = b.verbose;
-    int total = order.size();
-    TreeSet<Integer> n = new TreeSet<>();
-    n.add(0); // the baseline is always scored
+    out = b.out;
+    stop = b.stop;
     double[] fractions = b.fractions == null && b.counts.isEmpty() ? DEFAULT_FRACTIONS : b.fractions;
-    if (fractions != null) {
-      for (double f : fractions) {
-        if (!(f >= 0 && f <= 1)) {
-          throw new IllegalArgumentException("fractions of heads lie in [0, 1], got " + f);
-        }
-        n.add((int) Math.round(f * total));
-      }
-    }
-    for (int c : b.counts) {
-      if (c < 0 || c > total) {
-        throw new IllegalArgumentException("cannot replace " + c + " heads of " + total);
-      }
-      n.add(c);
-    }
-    counts = n.stream().mapToInt(Integer::intValue).toArray();
+    counts = points(fractions == null ? new double[0] : fractions,
+        b.counts.stream().mapToInt(Integer::intValue).toArray(), order.size());
     setup = hash(constants.modelIdentity() + "\n" + constants.dataChecksum() + "\n" + order.list() + "\n" + scorerName
         + "\n" + metric);
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The numbers of replaced heads that {@code fractions} of {@code totalHeads} heads and explicit {@code counts}
+   * give: each fraction rounded to whole heads, duplicates merged, ascending, 0 (the baseline) always included.
+   */
+  public static int[] points(double[] fractions, int[] counts, int totalHeads) {
+    TreeSet<Integer> n = new TreeSet<>();
+    n.add(0);
+    for (double f : fractions) {
+      if (!(f >= 0 && f <= 1)) {
+        throw new IllegalArgumentException("fractions of heads lie in [0, 1], got " + f);
+      }
+      n.add((int) Math.round(f * totalHeads));
+    }
+    for (int c : counts) {
+      if (c < 0 || c > totalHeads) {
+        throw new IllegalArgumentException("cannot replace " + c + " heads of " + totalHeads);
+      }
+      n.add(c);
+    }
+    return n.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** The numbers of replaced heads this sweep scores, ascending (0 always included). */
@@ -124,14 +136,15 @@ public final class PapaSweep {
     }
     say(String.format(Locale.ROOT, "PAPA sweep on %s: order %s, scorer %s, %s; points %s; %d to score%s",
         model.name(), order.how(), scorerName, metric.label(), java.util.Arrays.toString(counts), todo,
-        done.isEmpty() ? "" : " (" + done.size() + " found in " + csv + ")"));
+        done.isEmpty() ? "" : " (" + done.size() + " read back from " + csv + ")"));
     int k = 0;
     for (int n : counts) {
       if (done.containsKey(n)) {
         continue;
       }
-      if (Thread.currentThread().isInterrupted()) {
-        throw new CancellationException("PAPA sweep stopped by an interrupt; finished points are in " + csv);
+      if (Thread.currentThread().isInterrupted() || stop.getAsBoolean()) {
+        throw new CancellationException("PAPA sweep stopped before point " + (k + 1) + " of " + todo
+            + (csv == null ? "" : "; finished points are in " + csv));
       }
       k++;
       long t0 = System.nanoTime();
@@ -261,7 +274,7 @@ public final class PapaSweep {
 
   private void say(String line) {
     if (verbose) {
-      System.out.println(line);
+      out.println(line);
     }
   }
 
@@ -292,6 +305,8 @@ public final class PapaSweep {
     private final List<Integer> counts = new ArrayList<>();
     private Path csv;
     private boolean verbose = true;
+    private PrintStream out = System.out;
+    private BooleanSupplier stop = () -> false;
 
     /** The frozen model to probe (required). */
     public Builder model(ProbedModel m) {
@@ -347,6 +362,27 @@ public final class PapaSweep {
     /** Print a line per point (default true). */
     public Builder verbose(boolean v) {
       verbose = v;
+      return this;
+    }
+
+    /** Where the lines go (default {@code System.out}). */
+    public Builder out(PrintStream s) {
+      if (s == null) {
+        throw new IllegalArgumentException("the output stream must not be null");
+      }
+      out = s;
+      return this;
+    }
+
+    /**
+     * Stops before the next point once {@code s} says so, with a {@link CancellationException}, as an interrupt
+     * does (default: never). Finished points are already in the CSV file; a rerun continues from them.
+     */
+    public Builder stopWhen(BooleanSupplier s) {
+      if (s == null) {
+        throw new IllegalArgumentException("the stop condition must not be null");
+      }
+      stop = s;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package org.attentioncourse.papa;
 
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import org.attentioncourse.CourseScale;
 
 /**
@@ -22,6 +23,19 @@ public final class ProbeConfig {
   private long seed = DEFAULT_SEED;
   private int classes = -1;
   private boolean progress = false;
+  private BooleanSupplier stop = () -> false;
+  private StepListener listener;
+
+  /** Told after every optimisation step, for progress lines of long runs (the command line prints them). */
+  @FunctionalInterface
+  public interface StepListener {
+    /**
+     * @param step the step just done, 1-based
+     * @param steps all steps of this run
+     * @param loss that step's training loss
+     */
+    void stepDone(int step, int steps, double loss);
+  }
 
   public static ProbeConfig defaults() {
     return new ProbeConfig();
@@ -86,6 +100,50 @@ public final class ProbeConfig {
   public ProbeConfig progress(boolean show) {
     progress = show;
     return this;
+  }
+
+  /**
+   * Stops training before the next step once {@code stop} says so, with a {@link
+   * java.util.concurrent.CancellationException}, as an interrupt of the thread does (default: never). The command
+   * line passes its Ctrl-C flag here: a gate or probe run can take hours, and waiting for its end is no stop.
+   */
+  public ProbeConfig stopWhen(BooleanSupplier stop) {
+    if (stop == null) {
+      throw new IllegalArgumentException("the stop condition must not be null");
+    }
+    this.stop = stop;
+    return this;
+  }
+
+  /** Calls {@code l} after every step (default: none). */
+  public ProbeConfig onStep(StepListener l) {
+    listener = l;
+    return this;
+  }
+
+  /** Whether {@link #stopWhen} asks to stop now. */
+  public boolean stopRequested() {
+    return stop.getAsBoolean();
+  }
+
+  /** The step listener, or null. */
+  public StepListener stepListener() {
+    return listener;
+  }
+
+  /** A copy with the same settings. */
+  public ProbeConfig copy() {
+    ProbeConfig c = new ProbeConfig();
+    c.steps = steps;
+    c.batchSize = batchSize;
+    c.learningRate = learningRate;
+    c.gateLearningRate = gateLearningRate;
+    c.seed = seed;
+    c.classes = classes;
+    c.progress = progress;
+    c.stop = stop;
+    c.listener = listener;
+    return c;
   }
 
   public int steps() {

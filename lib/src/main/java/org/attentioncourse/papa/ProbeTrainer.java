@@ -83,8 +83,8 @@ public final class ProbeTrainer {
         Batcher batches = new Batcher(train, cfg.batchSize(), cfg.seed());
         try (Progress bar = cfg.progress() ? Progress.start("probe " + probe.name(), cfg.steps()) : null) {
           for (int step = 1; step <= cfg.steps(); step++) {
-            if (Thread.currentThread().isInterrupted()) {
-              throw new CancellationException("probe training stopped by an interrupt after step " + (step - 1));
+            if (Thread.currentThread().isInterrupted() || cfg.stopRequested()) {
+              throw new CancellationException("probe training stopped after step " + (step - 1) + " of " + cfg.steps());
             }
             try (NDManager scope = manager.newSubManager()) {
               NDList in = ProbeExample.toNDList(batches.next(), scope);
@@ -107,6 +107,9 @@ public final class ProbeTrainer {
                 g.subi(g); // PyTorch accumulates gradients: clear them for the next step
               }
               losses.add(value);
+              if (cfg.stepListener() != null) {
+                cfg.stepListener().stepDone(step, cfg.steps(), value);
+              }
               if (bar != null) {
                 bar.step(String.format(Locale.ROOT, "loss %.4f", value));
               }

@@ -22,7 +22,7 @@ public interface Scorer {
     ProbeConfig withClasses = cfg;
     if (cfg.classes() < 0) {
       int k = Math.max(ProbeTrainer.classesOf(train), ProbeTrainer.classesOf(test));
-      withClasses = copy(cfg).classes(Math.max(2, k));
+      withClasses = cfg.copy().classes(Math.max(2, k));
     }
     ProbeConfig c = withClasses;
     return model -> {
@@ -45,14 +45,5 @@ public interface Scorer {
   static Scorer tribuo(List<ProbeExample> train, List<ProbeExample> test, int epochs) {
     TribuoProbe t = new TribuoProbe(epochs, ProbeConfig.DEFAULT_SEED);
     return model -> t.score(model, train, test);
-  }
-
-  private static ProbeConfig copy(ProbeConfig c) {
-    return ProbeConfig.defaults()
-        .steps(c.steps())
-        .batchSize(c.batchSize())
-        .learningRate(c.learningRate())
-        .seed(c.seed())
-        .progress(c.progress());
   }
 }

@@ -147,6 +147,24 @@ class ConfigTest {
   }
 
   @Test
+  void aPapaConfigTakesACapOnTrainingRowsAndRefusesTrainingKeysItWouldIgnore() {
+    String sst = Main.builtIn("papa-minilm-sst2");
+    ExperimentConfig all = ExperimentConfig.parse("p.ini", sst);
+    assertEquals(ExperimentConfig.ALL_EXAMPLES, all.task().integer("train_examples"));
+    assertEquals("all", all.effective().get("task.train_examples"));
+    assertFalse(all.effective().containsKey("training.steps"), "check does not show settings PAPA ignores");
+    ExperimentConfig capped = ExperimentConfig.parse("p.ini", sst.replace("\n[papa]\n", "\ntrain_examples = 2000\n[papa]\n"));
+    assertEquals(2000, capped.task().integer("train_examples"));
+    assertTrue(error(sst.replace("\n[papa]\n", "\ntrain_examples = 0\n[papa]\n")).getMessage()
+        .contains("[task] train_examples: 0 is out of range"));
+    for (String key : List.of("steps = 100", "lr = 1e-3", "checkpoint_every = 10", "eval_every = 10")) {
+      String m = error(sst.replace("batch = 32", "batch = 32\n" + key)).getMessage();
+      assertTrue(m.contains("[training] " + key.split(" ")[0] + ": unknown key for a PAPA (glue) config")
+          && m.contains("allowed keys: batch, seed, log_every, device"), m);
+    }
+  }
+
+  @Test
   void commentsAndSpacingAreAllowed() {
     ExperimentConfig c = ExperimentConfig.parse("c.ini", """
         # a comment

@@ -1,6 +1,7 @@
 package org.attentioncourse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -156,11 +157,36 @@ class MainTest {
   }
 
   @Test
-  void papaConfigsAreCheckedButNotAvailableYet() {
-    assertEquals(Main.NOT_AVAILABLE, run("dry-run", "--config", "papa-minilm-sst2"));
-    assertTrue(out().contains("static fractions [0.0, 0.5, 0.875, 0.9375, 1.0]"), out());
-    assertTrue(err().contains("The config was checked and is valid"), err());
-    assertEquals(Main.NOT_AVAILABLE, run("train", "--config", "papa-minilm-cola"));
+  void papaConfigsWithoutTheirDataNameTheMissingFileAndTheDownload(@TempDir Path tmp) throws Exception {
+    Path sst = tmp.resolve("data/glue/SST-2");
+    String fetch = "fetch it with: download glue-sst2 --to " + tmp.resolve("data/glue");
+    // dry run: the plan, the missing file, status 0, and no encoder needed
+    assertEquals(Main.OK, run("dry-run", "--config", "papa-minilm-sst2", "--data-root", tmp.toString()));
+    String o = out();
+    assertTrue(o.contains("static fractions [0.0, 0.5, 0.875, 0.9375, 1.0] → [0, 36, 63, 68, 72] of 72 heads"), o);
+    assertTrue(o.contains("gates 15 epochs at lr 2.0E-5; probe 10 epochs at lr 0.001"), o);
+    assertTrue(o.contains("GLUE sst2 is not at " + sst.resolve("train.tsv") + "; " + fetch), o);
+    assertFalse(o.contains("measured"), o);
+    // train: status 1 with the same message, nothing written, no stack trace
+    Path runDir = tmp.resolve("run");
+    assertEquals(Main.FAILED,
+        run("train", "--config", "papa-minilm-sst2", "--data-root", tmp.toString(), "--out", runDir.toString()));
+    assertTrue(err().startsWith("train failed: GLUE sst2 is not at " + sst.resolve("train.tsv") + "; " + fetch), err());
+    assertFalse(err().contains("Exception") || err().contains("\tat "), err());
+    assertFalse(Files.exists(runDir), "nothing written");
+    // dev.tsv is needed too; MRPC has no default source, so the message asks for --url
+    GlueFixtures.sst2(tmp.resolve("data/glue"));
+    Files.delete(sst.resolve("dev.tsv"));
+    assertEquals(Main.FAILED, run("train", "--config", "papa-minilm-sst2", "--data-root", tmp.toString()));
+    assertTrue(err().contains("GLUE sst2 is not at " + sst.resolve("dev.tsv")), err());
+    assertEquals(Main.FAILED, run("train", "--config", "papa-minilm-mrpc", "--data-root", tmp.toString()));
+    assertTrue(err().contains("download glue-mrpc --to " + tmp.resolve("data/glue") + " --url URL"), err());
+    // a malformed file is named with its line
+    Files.writeString(sst.resolve("dev.tsv"), "sentence\tlabel\nfine .\t1\nbroken .\t2\n");
+    assertEquals(Main.FAILED, run("train", "--config", "papa-minilm-sst2", "--data-root", tmp.toString(),
+        "--out", runDir.toString()));
+    assertTrue(err().contains(sst.resolve("dev.tsv") + ":3: the label (column 2) must be 0 or 1, got '2'"), err());
+    assertFalse(Files.exists(runDir), "nothing written");
   }
 
   @Test

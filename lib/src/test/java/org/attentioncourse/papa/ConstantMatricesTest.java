@@ -118,6 +118,25 @@ class ConstantMatricesTest {
     }
   }
 
+  /** A stop condition ends the pass between batches; nothing is saved and the model keeps no edit. */
+  @Test
+  void aStoppedPassSavesNothing() {
+    int T = 4;
+    try (NDManager m = NDManager.newBaseManager()) {
+      ProbedModel probed = ProbedModel.of(PapaTestSupport.perTokenModel(m, T, 5));
+      List<ProbeExample> data = PapaTestSupport.labelled(6, T, 1);
+      int[] asked = {0};
+      Path file = dir.resolve("stopped.constants");
+      var e = assertThrows(java.util.concurrent.CancellationException.class,
+          () -> ConstantMatrices.loadOrCompute(file, probed, "tiny", data, 2, () -> ++asked[0] > 2));
+      assertEquals("constant matrices stopped after 4 of 6 examples (nothing saved)", e.getMessage());
+      assertTrue(Files.notExists(file));
+      for (int l = 0; l < probed.layers(); l++) {
+        assertEquals(null, probed.attention(l).edit(), "layer " + l + " kept the recording edit");
+      }
+    }
+  }
+
   @Test
   void saveAndLoadRoundTripAndCheckIdentityAndData() throws Exception {
     int T = 4;

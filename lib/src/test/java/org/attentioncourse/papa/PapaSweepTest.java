@@ -102,6 +102,30 @@ class PapaSweepTest {
     }
   }
 
+  /** The stop condition ends the sweep between points (the finished one is kept); the lines go where told. */
+  @Test
+  void aStopConditionEndsTheSweepBeforeTheNextPoint() throws Exception {
+    int T = 5;
+    try (NDManager m = NDManager.newBaseManager()) {
+      ProbedModel probed = ProbedModel.of(PapaTestSupport.perTokenModel(m, T, 1));
+      ConstantMatrices C = ConstantMatrices.compute(probed, "tiny", PapaTestSupport.labelled(10, T, 1), 8);
+      HeadOrder order = HeadOrder.parse("hand", "L1H0 L0H1 L1H1 L0H0");
+      Path csv = dir.resolve("stopped.csv");
+      List<Integer> calls = new ArrayList<>();
+      java.io.ByteArrayOutputStream lines = new java.io.ByteArrayOutputStream();
+      PapaSweep s = PapaSweep.builder().model(probed).constants(C).order(order).scorer("fake", x -> fake(x, calls))
+          .csv(csv).out(new java.io.PrintStream(lines, true, java.nio.charset.StandardCharsets.UTF_8))
+          .stopWhen(() -> calls.size() == 1).build();
+      var e = assertThrows(java.util.concurrent.CancellationException.class, s::run);
+      assertTrue(e.getMessage().startsWith("PAPA sweep stopped before point 2 of 3"), e.getMessage());
+      assertEquals(1, calls.size());
+      assertEquals(2, Files.readAllLines(csv).size(), "header and the baseline row");
+      String text = lines.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(text.contains("3 to score") && text.contains("point 1/3: 0 of 4 heads constant"), text);
+    }
+    assertArrayEquals(new int[] {0, 36, 63, 68, 72}, PapaSweep.points(PapaSweep.DEFAULT_FRACTIONS, new int[0], 72));
+  }
+
   @Test
   void aMalformedCsvIsRejectedNamingFileAndLine() throws Exception {
     Path csv = dir.resolve("bad.csv");

@@ -21,6 +21,33 @@ import org.junit.jupiter.api.Test;
 
 class ProbeTest {
 
+  /** The step listener hears every step; the stop condition ends training before the next one. */
+  @Test
+  void trainingReportsEveryStepAndStopsWhenAsked() {
+    int T = 5;
+    try (NDManager m = NDManager.newBaseManager()) {
+      ProbedModel probed = ProbedModel.of(PapaTestSupport.perTokenModel(m, T, 2));
+      List<ProbeExample> data = PapaTestSupport.labelled(16, T, 3);
+      List<double[]> heard = new java.util.ArrayList<>();
+      ProbeConfig cfg = ProbeConfig.defaults().steps(4).batchSize(4)
+          .onStep((step, steps, loss) -> heard.add(new double[] {step, steps, loss}));
+      List<Double> losses;
+      try (ProbeTrainer.TrainedProbe p = ProbeTrainer.train(probed, Probe.pooled(), data, cfg)) {
+        losses = p.losses();
+      }
+      assertEquals(4, heard.size());
+      for (int k = 0; k < 4; k++) {
+        assertArrayEquals(new double[] {k + 1, 4, losses.get(k)}, heard.get(k), "step, steps and that step's loss");
+      }
+      heard.clear();
+      ProbeConfig stopping = cfg.copy().stopWhen(() -> heard.size() == 2);
+      var e = assertThrows(java.util.concurrent.CancellationException.class,
+          () -> ProbeTrainer.train(probed, Probe.pooled(), data, stopping));
+      assertEquals("probe training stopped after step 2 of 4", e.getMessage());
+      assertEquals(2, heard.size());
+    }
+  }
+
   /** The pooled probe against its definition, computed by hand from the hidden states and its parameters. */
   @Test
   void pooledProbeMatchesItsDefinition() {
