@@ -8,11 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -364,13 +361,9 @@ final class PapaRun {
     return lambda;
   }
 
+  /** The first 12 hex digits of the SHA-256 of {@code s}: a short fingerprint for file names and CSV cells. */
   private static String hash(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d).substring(0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return org.attentioncourse.io.Checksums.sha256(s.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
   }
 
   /** Progress lines of gate and probe training, every {@code every} steps and at the last. */

@@ -6,10 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -278,13 +275,9 @@ public final class PapaSweep {
     }
   }
 
+  /** The first 12 hex digits of the SHA-256 of {@code s}: a short fingerprint for file names and CSV cells. */
   private static String hash(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d).substring(0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return org.attentioncourse.io.Checksums.sha256(s.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
   }
 
   @Override
