@@ -85,9 +85,9 @@ public final class Main {
 
       PAPA configs ([task] type = glue, e.g. papa-minilm-sst2) run the PAPA sweep on the frozen pretrained
       encoder instead: read train.tsv and dev.tsv from [task] data_dir (data/glue/SST-2/ and so on, under
-      --data-root), average the constant matrices over the training examples, train the head gates with PAPA's probe (gate_epochs at gate_lr), then for every
-      static fraction replace that share of heads (lowest gate first), train a fresh probe (probe_epochs at
-      probe_lr) and score it on dev.tsv: Matthews correlation for CoLA, accuracy for SST-2 and MRPC. Epochs
+      --data-root), average the constant matrices over the training examples, train the head gates with
+      PAPA's probe (gate_epochs at gate_lr), then for every static fraction replace that share of heads
+      (lowest gate first), train a fresh probe (probe_epochs at probe_lr) and score it on dev.tsv: Matthews correlation for CoLA, accuracy for SST-2 and MRPC. Epochs
       become steps as ceil(epochs × training examples / batch); all rows of train.tsv are used unless
       [task] train_examples caps them (a seeded sample). The run folder holds config.ini, train.constants,
       gates.csv and sweep.csv (one row per point, appended as it finishes; Table.read().csv(...)). Ctrl-C

@@ -171,15 +171,16 @@ public final class Showdown {
 
   private Table run(List<ShowdownTask> selected) {
     Table file = resultsFile != null && Files.exists(resultsFile) ? read(resultsFile) : emptyTable();
+    Map<ShowdownTask, String> settings = new LinkedHashMap<>(); // fingerprints every example: computed once
     for (ShowdownTask task : selected) {
-      checkSettings(file, task);
+      settings.put(task, settings(task));
+      checkSettings(file, task, settings.get(task));
     }
     Table out = emptyTable();
     int total = selected.size() * mechanisms.size() * seeds.length;
     int index = 0;
     try (Progress bar = progress ? Progress.start("showdown runs", total) : null) {
       for (ShowdownTask task : selected) {
-        String settings = settings(task);
         for (Map.Entry<String, AttentionFactory> mechanism : mechanisms.entrySet()) {
           for (long seed : seeds) {
             index++;
@@ -191,7 +192,7 @@ public final class Showdown {
               }
               continue;
             }
-            Table row = train(task, mechanism.getKey(), mechanism.getValue(), seed, settings);
+            Table row = train(task, mechanism.getKey(), mechanism.getValue(), seed, settings.get(task));
             String note = row.stringColumn(NOTE).get(0);
             if (!note.isEmpty()) {
               System.out.println(String.format(Locale.ROOT, "run %d of %d, %s / %s / seed %d %s", index, total,
@@ -293,8 +294,7 @@ public final class Showdown {
     return h;
   }
 
-  private void checkSettings(Table file, ShowdownTask task) {
-    String expected = settings(task);
+  private void checkSettings(Table file, ShowdownTask task, String expected) {
     for (int r = 0; r < file.rowCount(); r++) {
       if (!file.stringColumn(TASK).get(r).equals(task.name())
           || !mechanisms.containsKey(file.stringColumn(MECHANISM).get(r))) {
@@ -375,16 +375,6 @@ public final class Showdown {
         "Showdown(%d mechanisms × %d tasks × %d seeds = %d runs; D = %d, %d heads, %d layers; %d steps of %d, Adam lr %s%s)",
         mechanisms.size(), tasks.size(), seeds.length, size(), dModel, heads, layers, steps, batchSize, learningRate,
         device == null ? "" : ", device " + device);
-  }
-
-  /** The mechanisms' names, in order. */
-  public List<String> mechanismNames() {
-    return List.copyOf(mechanisms.keySet());
-  }
-
-  /** The tasks, in order. */
-  public List<ShowdownTask> tasks() {
-    return tasks;
   }
 
   /** Configuration. Required: at least one mechanism and one task; everything else has a default. */
@@ -530,10 +520,5 @@ public final class Showdown {
       }
       return new Showdown(this);
     }
-  }
-
-  /** The rows of {@code runs} for one task, in order (a convenience for notebooks). */
-  public static Table forTask(Table runs, String task) {
-    return runs.where(runs.stringColumn(TASK).isEqualTo(task));
   }
 }
