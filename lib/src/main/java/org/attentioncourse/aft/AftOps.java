@@ -44,12 +44,16 @@ import ai.djl.ndarray.types.Shape;
  *       the non-causal product) and O(T·C) per level.
  *   <li>{@link #banded}: a bias that is nonzero only on a band of offsets t' − t (AFT-local: |t' − t| &lt; s;
  *       AFT-conv: the kernel's offsets) and 0, not −∞, elsewhere. Written as the global AFT-simple sum plus a
- *       correction on the band, exp(K + w) = exp(K) + (exp(w) − 1)·exp(K): the band of a T×T matrix is a few
- *       diagonals, and each diagonal times the shifted sequence is one elementwise product (the DIA format of
- *       sparse matrices). O(T·J·C) time for J offsets, O(T·C + T·J) memory: each offset's temporaries are freed
- *       before the next. Precision: where w is very negative on the band (w ≪ 0 on the key that dominates a
- *       channel), the correction cancels most of the global term and float32 loses about log₁₀e^{−w} digits;
- *       with w of order 1, as learned biases are, this is invisible.
+ *       correction on the band, exp(K + w) = exp(K) + (exp(w) − 1)·exp(K). The correction is summed by blocks of
+ *       L ≈ J queries: block i meets the R = L + J − 1 keys of its window, the band's coefficients form one (L, R)
+ *       matrix per block (and per channel when the bias has channels), and one batched matrix product sums all
+ *       blocks. O(T·R·C) time and O(T·C + T·R) memory, autograd included — about 16 MB per layer for a
+ *       1024-token sequence of 256 channels with s = 32, where keeping a (B, T, C) product per offset took ~240
+ *       MB. Causal: see {@code causalBlocks}; when the keys' running maximum jumps by more than float32 can
+ *       absorb within one block (tens, never for trained keys, but in the extreme-key tests), the band is summed
+ *       offset by offset with each query's own shift instead. Precision: where w is very negative on the band
+ *       (w ≪ 0 on the key that dominates a channel), the correction cancels most of the global term and float32
+ *       loses about log₁₀e^{−w} digits; with w of order 1, as learned biases are, this is invisible.
  * </ul>
  *
  * <p>The shifts are constants (their gradients are dropped), which is exact: the ratio does not depend on them.
@@ -123,6 +127,18 @@ public final class AftOps {
    * @return Ȳ (B, T, C)
    */
   public static NDArray banded(NDArray w, int firstOffset, NDArray K, NDArray V, NDArray keyMask, boolean causal) {
+    return banded(w, firstOffset, K, V, keyMask, causal, CausalBand.AUTO);
+  }
+
+  /** How the causal band is summed: by blocks when that is safe for the given keys (AUTO), or as told (tests). */
+  enum CausalBand {
+    AUTO,
+    BLOCKS,
+    OFFSETS
+  }
+
+  static NDArray banded(
+      NDArray w, int firstOffset, NDArray K, NDArray V, NDArray keyMask, boolean causal, CausalBand form) {
     Keys k = keys(K, V, keyMask);
     Shape ws = w.getShape();
     if (ws.dimension() != 3 || (ws.get(0) != 1 && ws.get(0) != k.T) || (ws.get(2) != 1 && ws.get(2) != k.C)) {
@@ -131,59 +147,223 @@ public final class AftOps {
               + " or 1, J, " + k.C + " or 1)");
     }
     int J = (int) ws.get(1);
+    int lo = firstOffset;
     if (causal) {
-      J = Math.min(J, 1 - firstOffset); // offsets δ ≤ 0 only
+      J = Math.min(J, 1 - lo); // offsets δ ≤ 0 only
     }
+    // Offsets beyond ±(T − 1) meet no key: trim them, so that a window wider than the sequence costs nothing.
+    int first = Math.max(lo, (int) -(k.T - 1));
+    int last = Math.min(lo + J - 1, (int) (k.T - 1));
     Sums global = causal ? runningSums(k) : totalSums(k);
-    if (J <= 0) { // no offset left on the band: plain AFT-simple
+    if (first > last) { // no offset left on the band: plain AFT-simple
       return ratio(global.n, global.z).broadcast(k.B, k.T, k.C);
     }
-    w = onManagerOf(w, K).get(new NDIndex(":, :{}, :", J)); // (T|1, J, C|1)
+    w = onManagerOf(w, K).get(new NDIndex(":, {}:{}, :", first - lo, last - lo + 1)); // (T|1, J, C|1)
+    lo = first;
+    J = last - first + 1;
     long rows = w.getShape().get(0);
     long cols = w.getShape().get(2);
     // Row shift r ≥ every bias in the row (the 0 outside the band included): all factors below are ≤ 1.
     NDArray r = w.stopGradient().max(new int[] {1}, true).maximum(scalar(K, 0)); // (T|1, 1, C|1)
     NDArray outside = r.neg().exp(); // e^{−r}: weight of a key off the band
-    // e^{w−r} − e^{−r}, the band's correction, one (1, T|1, 1, C|1) slice per offset
-    NDArray coef = w.sub(r).exp().sub(outside).transpose(1, 0, 2).reshape(J, 1, rows, 1, cols);
+    NDArray coef = w.sub(r).exp().sub(outside); // (T|1, J, C|1): e^{w−r} − e^{−r}, the band's correction
     // Numerator and denominator travel together as (B, T, 2, C): [.., 0, ..] = Σ … ⊙ V, [.., 1, ..] = Σ ….
     NDArray acc = outside.reshape(1, rows, 1, cols).mul(NDArrays.stack(new NDList(global.n, global.z), 2));
-    long left = -Math.min(0, firstOffset);
-    long right = Math.max(0, firstOffset + J - 1);
-    NDManager base = K.getManager();
+    Blocks blocks = new Blocks(k.T, lo, J);
+    NDArray total;
     if (!causal) {
-      // One shift M per channel for all queries: [exp(K − M) ⊙ V, exp(K − M)] is formed once and shifted.
-      NDArray pair = padTime(NDArrays.stack(new NDList(global.X.mul(k.V), global.X), 2), left, right, 0); // (B, T+J−1, 2, C)
-      for (int j = 0; j < J; j++) {
-        long from = firstOffset + j + left; // index of key t + δ for t = 0
-        NDArray next;
-        try (Scope step = new Scope(base, pair, coef, acc)) {
-          NDArray shifted = pair.get(new NDIndex(":, {}:{}", from, from + k.T)); // (B, T, 2, C): keys t + δ
-          next = step.keep(shifted.mul(coef.get(j)).add(acc));
-        }
-        acc.close(); // only the newest partial sums are needed from here on
-        acc = next;
-      }
+      // One shift M per channel for all queries, so the correction is one product per block of queries.
+      NDArray pair = NDArrays.stack(new NDList(global.X.mul(k.V), global.X), 2); // (B, T, 2, C)
+      total = acc.add(blocks.correction(coef, blocks.windows(pair, 0)));
     } else {
-      // Query t's shift is the running maximum m_t over its keys t' ≤ t, so exp(K_{t+δ} − m_t) ≤ 1 for δ ≤ 0;
-      // the mask is folded into [V, 1] so that padded keys add nothing.
-      NDArray m = global.S; // (B, T, C)
-      NDArray Kp = padTime(k.Keff, left, 0, NO_KEY); // (B, T+J−1, C)
-      NDArray maskC = k.mask.broadcast(k.B, k.T, k.C);
-      NDArray pair = padTime(NDArrays.stack(new NDList(k.V.mul(k.mask), maskC), 2), left, 0, 0); // (B, T+J−1, 2, C)
-      for (int j = 0; j < J; j++) {
-        long from = firstOffset + j + left;
-        NDArray next;
-        try (Scope step = new Scope(base, Kp, pair, coef, m, acc)) {
-          NDIndex keys = new NDIndex(":, {}:{}", from, from + k.T);
-          NDArray X = Kp.get(keys).sub(m).exp().expandDims(2); // (B, T, 1, C): exp(K_{t+δ} − m_t)
-          next = step.keep(X.mul(pair.get(keys)).mul(coef.get(j)).add(acc));
-        }
-        acc.close();
-        acc = next;
+      NDArray sigma = blocks.firstSeen(global.S); // (B, nb, 1, C): a shift no query of the block is below
+      NDArray sigmaQ = blocks.perQuery(sigma); // (B, T, C)
+      boolean safe = form != CausalBand.OFFSETS && blocks.exactIn(sigmaQ, global.S, K.getDataType());
+      if (form == CausalBand.BLOCKS && !safe) {
+        throw new IllegalStateException("the blocked causal band would overflow for these keys");
+      }
+      if (safe) {
+        total = causalBlocks(blocks, coef, k, acc, global.S, sigma, sigmaQ);
+      } else {
+        total = causalByOffset(coef, lo, J, k, acc, global.S);
       }
     }
-    return ratio(acc.get(new NDIndex(":, :, 0")), acc.get(new NDIndex(":, :, 1")));
+    return ratio(total.get(new NDIndex(":, :, 0")), total.get(new NDIndex(":, :, 1")));
+  }
+
+  /**
+   * The causal band by blocks. Query t's own shift is the running maximum m_t over its keys, which a block of
+   * queries cannot share in one matrix product; the block uses σ, the running maximum at its first query that has
+   * seen a real key. σ depends on past keys only (so a query's output does not depend on later tokens, to the last
+   * bit) and σ ≤ m_t for every query of the block that has seen a key, so a term exp(K − σ) can exceed 1 but not
+   * exp(m_t − σ): {@link Blocks#exactIn} checks that this stays far below overflow before this runs. The band's sums
+   * (relative to σ) and the global ones (relative to m_t) are merged to the common shift max(m_t, σ).
+   */
+  private static NDArray causalBlocks(
+      Blocks blocks, NDArray coef, Keys k, NDArray acc, NDArray m, NDArray sigma, NDArray sigmaQ) {
+    NDArray Kw = blocks.windows(k.Keff, NO_KEY); // (B, nb, R, C)
+    NDArray X = Kw.sub(sigma).exp().mul(blocks.windows(k.mask, 0)); // (B, nb, R, C): 0 at padding
+    NDArray pair = NDArrays.stack(new NDList(X.mul(blocks.windows(k.V, 0)), X), 3); // (B, nb, R, 2, C)
+    NDArray corr = blocks.correction(coef, pair); // (B, T, 2, C), relative to σ
+    NDArray mu = m.maximum(sigmaQ); // (B, T, C)
+    NDArray fromGlobal = m.sub(mu).exp().expandDims(2); // (B, T, 1, C), ≤ 1
+    NDArray fromBand = sigmaQ.sub(mu).exp().expandDims(2);
+    return acc.mul(fromGlobal).add(corr.mul(fromBand));
+  }
+
+  /**
+   * The causal band offset by offset, with each query's own running maximum as shift: exact for any keys, but
+   * autograd keeps a few (B, T, C) arrays per offset. Used only when {@link Blocks#exactIn} says the blocked form
+   * could overflow (keys whose running maximum jumps by tens within one block, as in the extreme-key tests). The
+   * choice is made once per call.
+   */
+  private static NDArray causalByOffset(NDArray coef, int lo, int J, Keys k, NDArray acc, NDArray m) {
+    long rows = coef.getShape().get(0);
+    long cols = coef.getShape().get(2);
+    NDArray perOffset = coef.transpose(1, 0, 2).reshape(J, 1, rows, 1, cols); // one (1, T|1, 1, C|1) per offset
+    long left = -Math.min(0, lo);
+    NDManager base = k.Keff.getManager();
+    // exp(K_{t+δ} − m_t) ≤ 1 for δ ≤ 0; the mask is folded into [V, 1] so that padded keys add nothing.
+    NDArray Kp = padTime(k.Keff, left, 0, NO_KEY); // (B, T+J−1, C)
+    NDArray maskC = k.mask.broadcast(k.B, k.T, k.C);
+    NDArray pair = padTime(NDArrays.stack(new NDList(k.V.mul(k.mask), maskC), 2), left, 0, 0); // (B, T+J−1, 2, C)
+    for (int j = 0; j < J; j++) {
+      long from = lo + j + left;
+      NDArray next;
+      try (Scope step = new Scope(base, Kp, pair, perOffset, m, acc)) {
+        NDIndex keys = new NDIndex(":, {}:{}", from, from + k.T);
+        NDArray X = Kp.get(keys).sub(m).exp().expandDims(2); // (B, T, 1, C): exp(K_{t+δ} − m_t)
+        next = step.keep(X.mul(pair.get(keys)).mul(perOffset.get(j)).add(acc));
+      }
+      acc.close(); // only the newest partial sums are needed from here on
+      acc = next;
+    }
+    return acc;
+  }
+
+  /**
+   * Queries in blocks of L; block i's keys are the window t' = iL + lo + b, b &lt; R = L + J − 1, so that query
+   * iL + a meets key b at offset δ = lo + b − a, i.e. band column j = b − a. The band's coefficients become one (L, R)
+   * matrix per block (per channel, when the bias has channels), and the correction for all queries of all blocks is
+   * one batched matrix product: O(T·R·C) time and memory instead of the T×T×C of the literal form.
+   */
+  private static final class Blocks {
+    final long T;
+    final int lo;
+    final int J;
+    final long L;
+    final long nb;
+    final long R;
+
+    Blocks(long T, int lo, int J) {
+      this.T = T;
+      this.lo = lo;
+      this.J = J;
+      // R ≤ 2L, so a window is two neighbouring blocks; at least 16 queries a block keep the product efficient.
+      this.L = Math.max(J - 1, Math.min(Math.max(J, 16), T));
+      this.nb = (T + L - 1) / L;
+      this.R = L + J - 1;
+    }
+
+    /** a (B, T, …) → (B, nb, R, …): window i holds a[iL + lo + b], {@code fill} outside the sequence. */
+    NDArray windows(NDArray a, float fill) {
+      long need = (nb + 1) * L; // one block more than the queries: window i spans blocks i and i + 1
+      NDArray p = lo >= 0 ? a.get(new NDIndex(":, {}:", Math.min(lo, T))) : padTime(a, -lo, 0, fill);
+      long len = p.getShape().get(1);
+      p = len > need ? p.get(new NDIndex(":, :{}", need)) : padTime(p, 0, need - len, fill);
+      long[] dims = p.getShape().getShape();
+      long[] blocked = new long[dims.length + 1];
+      blocked[0] = dims[0];
+      blocked[1] = nb + 1;
+      blocked[2] = L;
+      System.arraycopy(dims, 2, blocked, 3, dims.length - 2);
+      NDArray pb = p.reshape(new Shape(blocked)); // (B, nb + 1, L, …)
+      NDArray two = pb.get(new NDIndex(":, :{}", nb)).concat(pb.get(new NDIndex(":, 1:")), 2); // (B, nb, 2L, …)
+      return two.get(new NDIndex(":, :, :{}", R));
+    }
+
+    /** (B, nb, 1, C) → (B, T, C): each query's block value. */
+    NDArray perQuery(NDArray perBlock) {
+      long B = perBlock.getShape().get(0);
+      long C = perBlock.getShape().get(3);
+      return perBlock.broadcast(B, nb, L, C).reshape(B, nb * L, C).get(new NDIndex(":, :{}", T));
+    }
+
+    /**
+     * Per block, the running maximum m at the block's first query that has seen a real key: (B, T, C) → (B, nb, 1,
+     * C); 0 for a block none of whose queries has (their outputs are 0 whatever the shift).
+     */
+    NDArray firstSeen(NDArray m) {
+      long B = m.getShape().get(0);
+      long C = m.getShape().get(2);
+      NDArray seen = m.gt(NO_KEY / 2).toType(m.getDataType(), false);
+      NDArray big = scalar(m, 1).sub(seen).mul(scalar(m, -NO_KEY)); // 1e30 where no key is seen yet, else 0
+      NDArray masked = padTime(m.mul(seen).add(big), 0, nb * L - T, -NO_KEY); // m is non-decreasing: min = first
+      NDArray sigma = masked.reshape(B, nb, L, C).min(new int[] {2}, true); // (B, nb, 1, C)
+      return sigma.mul(sigma.lt(-NO_KEY / 2).toType(m.getDataType(), false));
+    }
+
+    /**
+     * Whether the blocked form is safe: for every query that has seen a key, m_t − σ, the largest exponent of a
+     * term, must stay far below the type's overflow (float32: 60 of its 88.7, leaving room for the sum of the
+     * window's terms; float64: 600 of 709).
+     */
+    boolean exactIn(NDArray sigmaQ, NDArray m, DataType type) {
+      double headroom = type == DataType.FLOAT64 ? 600 : type == DataType.FLOAT32 ? 60 : 1;
+      NDArray seen = m.gt(NO_KEY / 2).toType(m.getDataType(), false); // queries with at least one real key
+      NDArray gap = m.sub(sigmaQ).mul(seen).max();
+      return gap.toType(DataType.FLOAT64, false).getDouble() <= headroom;
+    }
+
+    /**
+     * Σ_b A_i[a, b] · pair[B, i, b, …] for every block: coef (T|1, J, C|1), pair (B, nb, R, 2, C) → (B, T, 2, C).
+     */
+    NDArray correction(NDArray coef, NDArray pair) {
+      long rows = coef.getShape().get(0);
+      long cols = coef.getShape().get(2);
+      long B = pair.getShape().get(0);
+      long C = pair.getShape().get(4);
+      boolean perRow = rows > 1;
+      boolean perChannel = cols > 1;
+      long G = perRow ? nb : 1;
+      NDArray A = blockMatrices(coef, perRow); // (G, L, R, cols)
+      A = A.transpose(0, 3, 1, 2).reshape(G * cols, L, R); // one (L, R) matrix per block and channel
+      // Bring the batch axes (block when per row, channel when per channel) first and the key axis next.
+      int[] order = perRow
+          ? (perChannel ? new int[] {1, 4, 2, 0, 3} : new int[] {1, 2, 0, 3, 4})
+          : (perChannel ? new int[] {4, 2, 0, 1, 3} : new int[] {2, 0, 1, 3, 4});
+      NDArray Xb = pair.transpose(order);
+      Shape arranged = Xb.getShape();
+      NDArray out = A.matMul(Xb.reshape(G * cols, R, -1)); // (G·cols, L, rest)
+      long[] outDims = arranged.getShape().clone();
+      int keyAxis = (perRow ? 1 : 0) + (perChannel ? 1 : 0);
+      outDims[keyAxis] = L;
+      int[] inverse = new int[order.length];
+      for (int i = 0; i < order.length; i++) {
+        inverse[order[i]] = i;
+      }
+      NDArray back = out.reshape(new Shape(outDims)).transpose(inverse); // (B, nb, L, 2, C)
+      return back.reshape(B, nb * L, 2, C).get(new NDIndex(":, :{}", T));
+    }
+
+    /** The band's coefficients as (nb or 1, L, R, cols) block matrices, 0 off the band and past the last query. */
+    private NDArray blockMatrices(NDArray coef, boolean perRow) {
+      long rows = coef.getShape().get(0);
+      long cols = coef.getShape().get(2);
+      NDManager m = coef.getManager();
+      NDArray a = m.arange(0, L, 1, DataType.INT64).reshape(1, L, 1);
+      NDArray b = m.arange(0, R, 1, DataType.INT64).reshape(1, 1, R);
+      NDArray j = b.sub(a); // (1, L, R): band column
+      NDArray q = perRow // the query (its bias row), or row 0 for a bias shared by all queries
+        ? m.arange(0, nb, 1, DataType.INT64).reshape(nb, 1, 1).mul(L).add(a)
+        : m.zeros(new Shape(1, L, 1), DataType.INT64);
+      NDArray valid = j.gte(0).logicalAnd(j.lt(J)).logicalAnd(q.lt(rows)); // (G, L, R)
+      NDArray v = valid.toType(DataType.INT64, false);
+      NDArray flat = q.mul(J).add(j).mul(v).add(v.neg().add(1).mul(rows * J)); // off the band: rows·J, the zero slot
+      flat = flat.expandDims(3).mul(cols).add(m.arange(0, cols, 1, DataType.INT64)); // (G, L, R, cols)
+      NDArray table = coef.reshape(rows * J * cols).concat(m.zeros(new Shape(cols), coef.getDataType()));
+      return table.take(m, flat);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------

@@ -206,4 +206,26 @@ final class AftFixtures {
     double[][] W = matrix(param(a, name + "_weight").getArray().transpose()); // DJL stores (out, in)
     return Reference.linear(x, W, values(param(a, name + "_bias").getArray()));
   }
+
+  /** A band bias (T|1, J, C|1) written out as the (T, T, C) matrix it stands for, with loops. */
+  static NDArray dense(NDManager m, NDArray band, int first, int T, int C) {
+    Shape s = band.getShape();
+    int J = (int) s.get(1);
+    double[] b = AftFixtures.values(band);
+    double[] out = new double[T * T * C];
+    for (int t = 0; t < T; t++) {
+      for (int j = 0; j < J; j++) {
+        int tPrime = t + first + j;
+        if (tPrime < 0 || tPrime >= T) {
+          continue;
+        }
+        for (int c = 0; c < C; c++) {
+          int row = s.get(0) == 1 ? 0 : t;
+          int ch = s.get(2) == 1 ? 0 : c;
+          out[(t * T + tPrime) * C + c] = b[(row * J + j) * (int) s.get(2) + ch];
+        }
+      }
+    }
+    return m.create(out, new Shape(T, T, C));
+  }
 }

@@ -191,33 +191,11 @@ class AftPropertiesTest {
           "full", causal);
       NDArray b32 = band64.toType(DataType.FLOAT32, false);
       check(AftOps.banded(b32, first, K, V, mask, causal),
-          AftReference.naive(K64, V64, dense(b32, first, T, 1), maskRef, causal), "banded per row", causal);
+          AftReference.naive(K64, V64, AftFixtures.dense(m, b32, first, T, 1), maskRef, causal), "banded per row", causal);
       NDArray c32 = conv64.toType(DataType.FLOAT32, false);
       check(AftOps.banded(c32, first, K, V, mask, causal),
-          AftReference.naive(K64, V64, dense(c32, first, T, C), maskRef, causal), "banded per channel", causal);
+          AftReference.naive(K64, V64, AftFixtures.dense(m, c32, first, T, C), maskRef, causal), "banded per channel", causal);
     }
-  }
-
-  /** A band bias (T|1, J, C|1) written out as the (T, T, C) matrix it stands for, with loops. */
-  private NDArray dense(NDArray band, int first, int T, int C) {
-    Shape s = band.getShape();
-    int J = (int) s.get(1);
-    double[] b = AftFixtures.values(band);
-    double[] out = new double[T * T * C];
-    for (int t = 0; t < T; t++) {
-      for (int j = 0; j < J; j++) {
-        int tPrime = t + first + j;
-        if (tPrime < 0 || tPrime >= T) {
-          continue;
-        }
-        for (int c = 0; c < C; c++) {
-          int row = s.get(0) == 1 ? 0 : t;
-          int ch = s.get(2) == 1 ? 0 : c;
-          out[(t * T + tPrime) * C + c] = b[(row * J + j) * (int) s.get(2) + ch];
-        }
-      }
-    }
-    return m.create(out, new Shape(T, T, C));
   }
 
   private static void check(NDArray got, NDArray expected, String what, boolean causal) {
