@@ -44,8 +44,12 @@ import org.attentioncourse.train.Training;
  *       not included.
  *   <li><b>Memory</b>: parameters, gradients and Adam's m and v take 4 bytes each per parameter (16 bytes in
  *       all, exact); activations are the rise of the process's peak resident memory during the timed steps
- *       (after the warm-up step has allocated gradients and optimiser state), scaled by layers and batch. An
- *       estimate: allocator reuse can make small arrays look free, and a GPU's caching allocator adds slack.
+ *       (after the warm-up step has allocated gradients and optimiser state), per example. The slice's peak holds
+ *       the activations its layers store for the backward pass plus the temporaries of the one layer being
+ *       computed, and only the stored part grows with depth: a slice twice as deep, trained for one step, gives
+ *       the stored bytes per further layer (when that probe is inconsistent, e.g. below 0, the slice's figure is
+ *       scaled by layers, an overestimate). An estimate: allocator reuse can make small arrays look free, and a
+ *       GPU's caching allocator adds slack.
  * </ul>
  */
 final class DryRun {
@@ -137,12 +141,30 @@ final class DryRun {
     double fullStep = (fixed + perExample * tr.batch()) * layerScale;
     double fullRun = fullStep * tr.steps();
     double activations = Double.NaN;
+    String memoryHow = "";
     if (!Double.isNaN(first.peakRiseBytes)) {
-      double perEx = first.peakRiseBytes / first.batch;
+      Probe ref = first;
+      double perEx = first.peakRiseBytes / first.batch; // per example, the whole slice
       if (second != null && !Double.isNaN(second.peakRiseBytes) && second.peakRiseBytes > first.peakRiseBytes) {
         perEx = (second.peakRiseBytes - first.peakRiseBytes) / (second.batch - first.batch);
+        ref = second;
       }
-      activations = perEx * layerScale;
+      // A slice's peak holds its layers' stored activations and the temporaries of the one layer being computed;
+      // only the stored ones grow with depth. A slice twice as deep tells them apart.
+      double stored = Double.NaN;
+      int p2 = Math.min(m.layers(), 2 * p);
+      if (p2 > p) {
+        ExperimentConfig.Model deeper =
+            new ExperimentConfig.Model(m.mechanism(), null, p2, m.width(), m.heads(), m.ffn(), m.maxLength(), m.options());
+        // at the larger batch: at batch 1 allocator noise was measured to swamp the difference
+        Probe d = probe(deeper, task, lm, tr, device, ref.batch, 1);
+        stored = (d.peakRiseBytes - ref.peakRiseBytes) / ref.batch / (p2 - p);
+      }
+      activations = activationsPerExample(perEx, p, m.layers(), stored);
+      memoryHow = p2 == p || !storedIsConsistent(perEx, p, stored)
+          ? "measured on " + p + (p == 1 ? " layer" : " layers") + ", scaled by layers"
+          : String.format(Locale.ROOT, "measured: %s with %d %s, %s more per further layer (from %d layers)",
+              bytes(perEx), p, p == 1 ? "layer" : "layers", bytes(stored), p2);
     } else {
       notes.add(first.memoryNote);
     }
@@ -162,8 +184,8 @@ final class DryRun {
     out.printf(Locale.ROOT, "  memory    parameters + gradients + Adam m, v: 16 B × %,d = %s%n", parameters,
         bytes(state));
     if (!Double.isNaN(activations)) {
-      out.printf(Locale.ROOT, "            activations ≈ %s per example (measured) × batch %d = %s%n",
-          bytes(activations), tr.batch(), bytes(activations * tr.batch()));
+      out.printf(Locale.ROOT, "            activations ≈ %s per example (%s) × batch %d = %s%n",
+          bytes(activations), memoryHow, tr.batch(), bytes(activations * tr.batch()));
       out.printf(Locale.ROOT, "            total ≈ %s on one device holding the whole batch%n", bytes(fullMemory));
     }
     for (String n : notes) {
@@ -173,6 +195,23 @@ final class DryRun {
     out.printf(Locale.ROOT, "  dry run took %.1f s%n", wall);
     return new Report(parameters, task.vocabSize(), p, first.batch, first.warmUp, first.seconds, activations, fullStep,
         fullRun, state, fullMemory, wall, List.copyOf(notes));
+  }
+
+  /**
+   * Activation bytes per example of the whole model: {@code slice} per example with {@code p} layers, plus, per
+   * further layer, {@code stored} (what a layer keeps for the backward pass, from a deeper slice). When that figure
+   * is missing or inconsistent (NaN, below 0, or more than the slice's own share per layer) the slice is scaled by
+   * layers instead, which counts one layer's temporaries in every layer: an overestimate.
+   */
+  static double activationsPerExample(double slice, int p, int layers, double stored) {
+    if (layers == p) {
+      return slice;
+    }
+    return storedIsConsistent(slice, p, stored) ? slice + (layers - p) * stored : slice * layers / p;
+  }
+
+  private static boolean storedIsConsistent(double slice, int p, double stored) {
+    return !Double.isNaN(stored) && stored >= 0 && stored < slice / p;
   }
 
   /** One timed probe: seconds per step, warm-up time and peak memory rise at one batch size. */

@@ -109,7 +109,8 @@ public final class Main {
           less memory);
         - prints the time per step scaled to all layers and the config's batch, times the number of steps,
           and the memory: 16 bytes per parameter (weights, gradients, Adam m and v) + activations measured
-          on the slice and scaled to all layers and the config's batch.
+          on the slice, with what each further layer stores found from a slice twice as deep (one step),
+          scaled to the config's batch.
       The layers are identical, so layer scaling is exact up to the small embedding and output layers;
       batch scaling is linear (one CPU), so time on a GPU with --device gpu. Without the dataset on disk
       the steps use random tokens of the same shape. --device defaults to cpu.

@@ -117,6 +117,19 @@ class MainTest {
   }
 
   @Test
+  void theActivationEstimateAddsWhatEachFurtherLayerStores() {
+    double mb = 1 << 20;
+    // 100 MB with one layer, of which 60 MB is stored per layer: 24 layers hold 100 + 23 × 60 MB
+    assertEquals(1480 * mb, DryRun.activationsPerExample(100 * mb, 1, 24, 60 * mb), 1e-6);
+    assertEquals(2 * 100 * mb + 22 * 45 * mb, DryRun.activationsPerExample(200 * mb, 2, 24, 45 * mb), 1e-6);
+    // a missing or inconsistent deeper probe: the slice scaled by layers
+    for (double stored : new double[] {Double.NaN, -1, 100 * mb, 150 * mb}) {
+      assertEquals(2400 * mb, DryRun.activationsPerExample(100 * mb, 1, 24, stored), 1e-6, "stored " + stored);
+    }
+    assertEquals(100 * mb, DryRun.activationsPerExample(100 * mb, 4, 4, Double.NaN), 0.0, "the whole model");
+  }
+
+  @Test
   void aDryRunWithOneBatchTimesOnlyThatBatch(@TempDir Path tmp) throws Exception {
     assertEquals(Main.OK, run("dry-run", "--config", tiny(tmp).toString()));
     assertTrue(out().contains("s/step at batch 1, "), "by default a short step is also timed at batch 8:\n" + out());
