@@ -173,8 +173,12 @@ public final class AftOps {
     NDArray total;
     if (!causal) {
       // One shift M per channel for all queries, so the correction is one product per block of queries.
-      NDArray pair = NDArrays.stack(new NDList(global.X.mul(k.V), global.X), 2); // (B, T, 2, C)
-      total = acc.add(blocks.correction(coef, blocks.windows(pair, 0)));
+      NDArray corr;
+      try (Scope step = new Scope(K.getManager(), global.X, k.V, coef)) { // the windows die here, not with the batch
+        NDArray pair = NDArrays.stack(new NDList(global.X.mul(k.V), global.X), 2); // (B, T, 2, C)
+        corr = step.keep(blocks.correction(coef, blocks.windows(pair, 0)));
+      }
+      total = acc.add(corr);
     } else {
       NDArray sigma = blocks.firstSeen(global.S); // (B, nb, 1, C): a shift no query of the block is below
       NDArray sigmaQ = blocks.perQuery(sigma); // (B, T, C)
@@ -201,14 +205,16 @@ public final class AftOps {
    */
   private static NDArray causalBlocks(
       Blocks blocks, NDArray coef, Keys k, NDArray acc, NDArray m, NDArray sigma, NDArray sigmaQ) {
-    NDArray Kw = blocks.windows(k.Keff, NO_KEY); // (B, nb, R, C)
-    NDArray X = Kw.sub(sigma).exp().mul(blocks.windows(k.mask, 0)); // (B, nb, R, C): 0 at padding
-    NDArray pair = NDArrays.stack(new NDList(X.mul(blocks.windows(k.V, 0)), X), 3); // (B, nb, R, 2, C)
-    NDArray corr = blocks.correction(coef, pair); // (B, T, 2, C), relative to σ
-    NDArray mu = m.maximum(sigmaQ); // (B, T, C)
-    NDArray fromGlobal = m.sub(mu).exp().expandDims(2); // (B, T, 1, C), ≤ 1
-    NDArray fromBand = sigmaQ.sub(mu).exp().expandDims(2);
-    return acc.mul(fromGlobal).add(corr.mul(fromBand));
+    try (Scope step = new Scope(k.Keff.getManager(), k.Keff, k.mask, k.V, coef, acc, m, sigma, sigmaQ)) {
+      NDArray Kw = blocks.windows(k.Keff, NO_KEY); // (B, nb, R, C)
+      NDArray X = Kw.sub(sigma).exp().mul(blocks.windows(k.mask, 0)); // (B, nb, R, C): 0 at padding
+      NDArray pair = NDArrays.stack(new NDList(X.mul(blocks.windows(k.V, 0)), X), 3); // (B, nb, R, 2, C)
+      NDArray corr = blocks.correction(coef, pair); // (B, T, 2, C), relative to σ
+      NDArray mu = m.maximum(sigmaQ); // (B, T, C)
+      NDArray fromGlobal = m.sub(mu).exp().expandDims(2); // (B, T, 1, C), ≤ 1
+      NDArray fromBand = sigmaQ.sub(mu).exp().expandDims(2);
+      return step.keep(acc.mul(fromGlobal).add(corr.mul(fromBand)));
+    }
   }
 
   /**
@@ -326,8 +332,7 @@ public final class AftOps {
       boolean perRow = rows > 1;
       boolean perChannel = cols > 1;
       long G = perRow ? nb : 1;
-      NDArray A = blockMatrices(coef, perRow); // (G, L, R, cols)
-      A = A.transpose(0, 3, 1, 2).reshape(G * cols, L, R); // one (L, R) matrix per block and channel
+      NDArray A = blockMatrices(coef, perRow); // (G·cols, L, R): one matrix per block and channel
       // Bring the batch axes (block when per row, channel when per channel) first and the key axis next.
       int[] order = perRow
           ? (perChannel ? new int[] {1, 4, 2, 0, 3} : new int[] {1, 2, 0, 3, 4})
@@ -346,23 +351,32 @@ public final class AftOps {
       return back.reshape(B, nb * L, 2, C).get(new NDIndex(":, :{}", T));
     }
 
-    /** The band's coefficients as (nb or 1, L, R, cols) block matrices, 0 off the band and past the last query. */
+    /**
+     * The band's coefficients as one (L, R) matrix per block (nb of them when the bias is per query, else 1) and per
+     * channel (when it has channels): (G·cols, L, R) with A[a][b] = coef[iL + a][b − a] for 0 ≤ b − a &lt; J, else 0.
+     * The skew needs no index: a row of J coefficients padded with L zeros is L + J = R + 1 long, so in the
+     * flattened (L, R + 1) matrix entry (a, b − a) sits at a·R + b — the flattened (L, R) matrix wanted; the
+     * padding supplies the zeros off the band on both sides.
+     */
     private NDArray blockMatrices(NDArray coef, boolean perRow) {
-      long rows = coef.getShape().get(0);
+      long J = coef.getShape().get(1);
       long cols = coef.getShape().get(2);
       NDManager m = coef.getManager();
-      NDArray a = m.arange(0, L, 1, DataType.INT64).reshape(1, L, 1);
-      NDArray b = m.arange(0, R, 1, DataType.INT64).reshape(1, 1, R);
-      NDArray j = b.sub(a); // (1, L, R): band column
-      NDArray q = perRow // the query (its bias row), or row 0 for a bias shared by all queries
-        ? m.arange(0, nb, 1, DataType.INT64).reshape(nb, 1, 1).mul(L).add(a)
-        : m.zeros(new Shape(1, L, 1), DataType.INT64);
-      NDArray valid = j.gte(0).logicalAnd(j.lt(J)).logicalAnd(q.lt(rows)); // (G, L, R)
-      NDArray v = valid.toType(DataType.INT64, false);
-      NDArray flat = q.mul(J).add(j).mul(v).add(v.neg().add(1).mul(rows * J)); // off the band: rows·J, the zero slot
-      flat = flat.expandDims(3).mul(cols).add(m.arange(0, cols, 1, DataType.INT64)); // (G, L, R, cols)
-      NDArray table = coef.reshape(rows * J * cols).concat(m.zeros(new Shape(cols), coef.getDataType()));
-      return table.take(m, flat);
+      NDArray M; // (G, cols, L, J): the coefficients of each block's queries
+      long G;
+      if (perRow) {
+        G = nb;
+        NDArray c = coef;
+        if (nb * L > T) { // queries past the end: zero rows
+          c = c.concat(m.zeros(new Shape(nb * L - T, J, cols), coef.getDataType()), 0);
+        }
+        M = c.reshape(nb, L, J, cols).transpose(0, 3, 1, 2);
+      } else {
+        G = 1;
+        M = coef.transpose(0, 2, 1).reshape(1, cols, 1, J).broadcast(1, cols, L, J);
+      }
+      NDArray padded = M.concat(m.zeros(new Shape(G, cols, L, L), coef.getDataType()), 3); // (G, cols, L, L + J)
+      return padded.reshape(G * cols, L * (L + J)).get(new NDIndex(":, :{}", L * R)).reshape(G * cols, L, R);
     }
   }
 
