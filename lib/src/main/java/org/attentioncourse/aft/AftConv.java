@@ -26,7 +26,7 @@ import ai.djl.training.initializer.NormalInitializer;
  *
  * <p>Offsets: not causal, tap j sits at t' − t = j − ⌊(s−1)/2⌋ (a centred kernel; for even s one more tap to the
  * right, as a "same" convolution pads); causal, at t' − t = j − (s − 1), a causal convolution over the s most
- * recent positions. O(T·s·D) time, O(T·D) memory ({@link AftOps#banded}), any length.
+ * recent positions. O(T·s·D) time, O(T·D) memory for the conv's blocks ({@link AftOps#banded}), any length.
  */
 public final class AftConv extends AftAttention {
 

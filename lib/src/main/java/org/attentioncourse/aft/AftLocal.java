@@ -12,9 +12,9 @@ import ai.djl.training.ParameterStore;
  * <p>Outside the window the bias is 0, not −∞: a far key still counts with weight exp(K_{t'}), exactly as in
  * AFT-simple, so every position stays connected to every other — the window only decides where the learned
  * position bias applies (the paper's ablation: −∞ outside a 7-wide window lost 0.9 ImageNet points). Computed as
- * the global AFT-simple sum plus a correction (exp(w) − 1) on the 2s − 1 diagonals of the band ({@link
- * AftOps#banded}): O(T·s·D) time, O(T·D + T·s) memory; w[t][t'] outside the band is never read. With s ≥ T it is
- * AFT-full.
+ * the global AFT-simple sum plus a correction (exp(w) − 1) on the 2s − 1 diagonals of the band, summed by blocks
+ * of queries in one batched matrix product ({@link AftOps#banded}): O(T·s·D) time and memory (a few T·D arrays
+ * per layer, autograd included); w[t][t'] outside the band is never read. With s ≥ T it is AFT-full.
  */
 public final class AftLocal extends AftAttention {
 
