@@ -34,8 +34,11 @@ import ai.djl.ndarray.types.Shape;
  * <p><b>Cost.</b> None of the forms builds a T×T×C array.
  *
  * <ul>
- *   <li>{@link #simple}: w = 0. Non-causal: one sum over T. Causal: a parallel prefix (scan) of the ⊕ above,
- *       pairing neighbours and recursing on the pairs (Ladner–Fischer), so O(T·C) work in about log₂T rounds.
+ *   <li>{@link #simple}: w = 0. Non-causal: one sum over T. Causal: by blocks of 16 queries with one shift per
+ *       block taken from past keys (a cumulative sum inside the block, the blocks' totals merged with ⊕ over
+ *       the T/16 blocks; see {@code Blocks.shifts} for when that is exact), else a parallel prefix (scan) of the
+ *       ⊕ above over all T positions, pairing neighbours and recursing on the pairs (Ladner–Fischer), O(T·C)
+ *       work in about log₂T rounds but many more stored arrays.
  *   <li>{@link #full}: a T×T bias. Non-causal: exp(w − r) (T×T) times exp(K − M) ⊙ V (T×C), one matrix product,
  *       O(T²C) time and a T×T intermediate. Causal: the past of query t is t itself plus at most log₂T dyadic
  *       blocks that lie wholly in its past (key block [2is, 2is+s) for queries [2is+s, 2is+2s), s = 1, 2, 4,
@@ -47,11 +50,12 @@ import ai.djl.ndarray.types.Shape;
  *       correction on the band, exp(K + w) = exp(K) + (exp(w) − 1)·exp(K). The correction is summed by blocks of
  *       L ≈ J queries: block i meets the R = L + J − 1 keys of its window, the band's coefficients form one (L, R)
  *       matrix per block (and per channel when the bias has channels), and one batched matrix product sums all
- *       blocks. O(T·R·C) time and O(T·C + T·R) memory, autograd included — about 16 MB per layer for a
- *       1024-token sequence of 256 channels with s = 32, where keeping a (B, T, C) product per offset took ~240
- *       MB. Causal: see {@code causalBlocks}; when the keys' running maximum jumps by more than float32 can
- *       absorb within one block (tens, never for trained keys, but in the extreme-key tests), the band is summed
- *       offset by offset with each query's own shift instead. Precision: where w is very negative on the band
+ *       blocks. O(T·R·C) time and O(T·C + T·R) memory, autograd included: for a causal 1024-token sequence of
+ *       256 channels with s = 32, forward and backward peaked 59 MB above their inputs (and took 0.12 s),
+ *       where summing offset by offset, each keeping a (B, T, C) product, peaked at 238 MB (0.28 s). Causal:
+ *       the global sums and the band share the blocks and their shifts ({@code Blocks.shifts}); when the keys' running maximum jumps by more than float32 can
+ *       absorb within one block (tens, never for trained keys, but in the extreme-key tests), the scan and the
+ *       band offset by offset, each query with its own shift, take over. Precision: where w is very negative on the band
  *       (w ≪ 0 on the key that dominates a channel), the correction cancels most of the global term and float32
  *       loses about log₁₀e^{−w} digits; with w of order 1, as learned biases are, this is invisible.
  * </ul>
@@ -80,7 +84,7 @@ public final class AftOps {
    */
   public static NDArray simple(NDArray K, NDArray V, NDArray keyMask, boolean causal) {
     Keys k = keys(K, V, keyMask);
-    Sums s = causal ? runningSums(k) : totalSums(k);
+    Sums s = causal ? causalSums(k, new Blocks(k.T, 0, 1), CausalBand.AUTO).sums() : totalSums(k);
     return ratio(s.n, s.z).broadcast(k.B, k.T, k.C);
   }
 
@@ -154,13 +158,16 @@ public final class AftOps {
     // Offsets beyond ±(T − 1) meet no key: trim them, so that a window wider than the sequence costs nothing.
     int first = Math.max(lo, (int) -(k.T - 1));
     int last = Math.min(lo + J - 1, (int) (k.T - 1));
-    Sums global = causal ? runningSums(k) : totalSums(k);
     if (first > last) { // no offset left on the band: plain AFT-simple
+      Sums global = causal ? causalSums(k, new Blocks(k.T, 0, 1), form).sums() : totalSums(k);
       return ratio(global.n, global.z).broadcast(k.B, k.T, k.C);
     }
     w = onManagerOf(w, K).get(new NDIndex(":, {}:{}, :", first - lo, last - lo + 1)); // (T|1, J, C|1)
     lo = first;
     J = last - first + 1;
+    Blocks blocks = new Blocks(k.T, lo, J);
+    Causal c = causal ? causalSums(k, blocks, form) : null;
+    Sums global = causal ? c.sums() : totalSums(k);
     long rows = w.getShape().get(0);
     long cols = w.getShape().get(2);
     // Row shift r ≥ every bias in the row (the 0 outside the band included): all factors below are ≤ 1.
@@ -169,7 +176,6 @@ public final class AftOps {
     NDArray coef = w.sub(r).exp().sub(outside); // (T|1, J, C|1): e^{w−r} − e^{−r}, the band's correction
     // Numerator and denominator travel together as (B, T, 2, C): [.., 0, ..] = Σ … ⊙ V, [.., 1, ..] = Σ ….
     NDArray acc = outside.reshape(1, rows, 1, cols).mul(NDArrays.stack(new NDList(global.n, global.z), 2));
-    Blocks blocks = new Blocks(k.T, lo, J);
     NDArray total;
     if (!causal) {
       // One shift M per channel for all queries, so the correction is one product per block of queries.
@@ -179,47 +185,45 @@ public final class AftOps {
         corr = step.keep(blocks.correction(coef, blocks.windows(pair, 0)));
       }
       total = acc.add(corr);
+    } else if (c.sigma() != null) {
+      total = acc.add(causalBand(blocks, coef, k, c.sigma()));
     } else {
-      NDArray sigma = blocks.firstSeen(global.S); // (B, nb, 1, C): a shift no query of the block is below
-      NDArray sigmaQ = blocks.perQuery(sigma); // (B, T, C)
-      boolean safe = form != CausalBand.OFFSETS && blocks.exactIn(sigmaQ, global.S, K.getDataType());
-      if (form == CausalBand.BLOCKS && !safe) {
-        throw new IllegalStateException("the blocked causal band would overflow for these keys");
-      }
-      if (safe) {
-        total = causalBlocks(blocks, coef, k, acc, global.S, sigma, sigmaQ);
-      } else {
-        total = causalByOffset(coef, lo, J, k, acc, global.S);
-      }
+      total = causalByOffset(coef, lo, J, k, acc, global.S);
     }
     return ratio(total.get(new NDIndex(":, :, 0")), total.get(new NDIndex(":, :, 1")));
   }
 
+  /** Causal global sums, and the per-block shift σ (B, nb, C) they are relative to (null: the scan's m_t). */
+  private record Causal(Sums sums, NDArray sigma) {}
+
   /**
-   * The causal band by blocks. Query t's own shift is the running maximum m_t over its keys, which a block of
-   * queries cannot share in one matrix product; the block uses σ, the running maximum at its first query that has
-   * seen a real key. σ depends on past keys only (so a query's output does not depend on later tokens, to the last
-   * bit) and σ ≤ m_t for every query of the block that has seen a key, so a term exp(K − σ) can exceed 1 but not
-   * exp(m_t − σ): {@link Blocks#exactIn} checks that this stays far below overflow before this runs. The band's sums
-   * (relative to σ) and the global ones (relative to m_t) are merged to the common shift max(m_t, σ).
+   * The causal global sums: by blocks (a cumulative sum inside each block, the blocks' totals carried by the ⊕
+   * scan over nb blocks) when {@link Blocks#shifts} finds it safe, else by the scan over all T positions.
    */
-  private static NDArray causalBlocks(
-      Blocks blocks, NDArray coef, Keys k, NDArray acc, NDArray m, NDArray sigma, NDArray sigmaQ) {
-    try (Scope step = new Scope(k.Keff.getManager(), k.Keff, k.mask, k.V, coef, acc, m, sigma, sigmaQ)) {
+  private static Causal causalSums(Keys k, Blocks blocks, CausalBand form) {
+    NDArray sigma = form == CausalBand.OFFSETS ? null : blocks.shifts(k);
+    if (sigma == null && form == CausalBand.BLOCKS) {
+      throw new IllegalStateException("the blocked causal sums would overflow for these keys");
+    }
+    return sigma == null ? new Causal(runningSums(k), null) : new Causal(blocks.sums(k, sigma), sigma);
+  }
+
+  /**
+   * The causal band's correction by blocks, relative to the block's shift σ like the blocked global sums: the
+   * window's terms exp(K − σ), masked, times [V, 1], and one batched product with the band's matrices.
+   */
+  private static NDArray causalBand(Blocks blocks, NDArray coef, Keys k, NDArray sigma) {
+    try (Scope step = new Scope(k.Keff.getManager(), k.Keff, k.mask, k.V, coef, sigma)) {
       NDArray Kw = blocks.windows(k.Keff, NO_KEY); // (B, nb, R, C)
-      NDArray X = Kw.sub(sigma).exp().mul(blocks.windows(k.mask, 0)); // (B, nb, R, C): 0 at padding
+      NDArray X = Kw.sub(sigma.expandDims(2)).exp().mul(blocks.windows(k.mask, 0)); // (B, nb, R, C): 0 at padding
       NDArray pair = NDArrays.stack(new NDList(X.mul(blocks.windows(k.V, 0)), X), 3); // (B, nb, R, 2, C)
-      NDArray corr = blocks.correction(coef, pair); // (B, T, 2, C), relative to σ
-      NDArray mu = m.maximum(sigmaQ); // (B, T, C)
-      NDArray fromGlobal = m.sub(mu).exp().expandDims(2); // (B, T, 1, C), ≤ 1
-      NDArray fromBand = sigmaQ.sub(mu).exp().expandDims(2);
-      return step.keep(acc.mul(fromGlobal).add(corr.mul(fromBand)));
+      return step.keep(blocks.correction(coef, pair)); // (B, T, 2, C)
     }
   }
 
   /**
    * The causal band offset by offset, with each query's own running maximum as shift: exact for any keys, but
-   * autograd keeps a few (B, T, C) arrays per offset. Used only when {@link Blocks#exactIn} says the blocked form
+   * autograd keeps a few (B, T, C) arrays per offset. Used only when {@link Blocks#shifts} says the blocked form
    * could overflow (keys whose running maximum jumps by tens within one block, as in the extreme-key tests). The
    * choice is made once per call.
    */
@@ -295,30 +299,84 @@ public final class AftOps {
       return perBlock.broadcast(B, nb, L, C).reshape(B, nb * L, C).get(new NDIndex(":, :{}", T));
     }
 
-    /**
-     * Per block, the running maximum m at the block's first query that has seen a real key: (B, T, C) → (B, nb, 1,
-     * C); 0 for a block none of whose queries has (their outputs are 0 whatever the shift).
-     */
-    NDArray firstSeen(NDArray m) {
-      long B = m.getShape().get(0);
-      long C = m.getShape().get(2);
-      NDArray seen = m.gt(NO_KEY / 2).toType(m.getDataType(), false);
-      NDArray big = scalar(m, 1).sub(seen).mul(scalar(m, -NO_KEY)); // 1e30 where no key is seen yet, else 0
-      NDArray masked = padTime(m.mul(seen).add(big), 0, nb * L - T, -NO_KEY); // m is non-decreasing: min = first
-      NDArray sigma = masked.reshape(B, nb, L, C).min(new int[] {2}, true); // (B, nb, 1, C)
-      return sigma.mul(sigma.lt(-NO_KEY / 2).toType(m.getDataType(), false));
+    /** a (B, T, …) → (B, nb, L, …), {@code fill} past the end. */
+    NDArray blocked(NDArray a, float fill) {
+      NDArray p = padTime(a, 0, nb * L - T, fill);
+      long[] dims = p.getShape().getShape();
+      long[] out = new long[dims.length + 1];
+      out[0] = dims[0];
+      out[1] = nb;
+      out[2] = L;
+      System.arraycopy(dims, 2, out, 3, dims.length - 2);
+      return p.reshape(new Shape(out));
     }
 
     /**
-     * Whether the blocked form is safe: for every query that has seen a key, m_t − σ, the largest exponent of a
-     * term, must stay far below the type's overflow (float32: 60 of its 88.7, leaving room for the sum of the
-     * window's terms; float64: 600 of 709).
+     * The shift σ of each block for the causal forms, (B, nb, C), or null when they could overflow. σ is the
+     * running maximum of the keys at the block's first query that has seen a real key: at the block's start
+     * (the largest key up to iL) if that query has seen one, else the block's first real key, else NO_KEY (a
+     * block with nothing to see). So σ depends only on keys a query of the block may see — its output does not
+     * depend on later tokens, to the last bit — and σ ≤ m_t, the running maximum of every query that has seen a
+     * key: carried sums exp(K − σ) ≤ 1 from earlier blocks, and the block's own terms at most exp(blockmax − σ).
+     * That must stay far below overflow: float32 60 of its 88.7 (room for the sum of a block's terms), float64
+     * 600 of 709. Keys whose running maximum climbs by more than that within one block (never for trained
+     * models' keys; the extreme-key tests do it) are left to the exact scan. One value is read back per call.
      */
-    boolean exactIn(NDArray sigmaQ, NDArray m, DataType type) {
+    NDArray shifts(Keys k) {
+      DataType type = k.Keff.getDataType();
       double headroom = type == DataType.FLOAT64 ? 600 : type == DataType.FLOAT32 ? 60 : 1;
-      NDArray seen = m.gt(NO_KEY / 2).toType(m.getDataType(), false); // queries with at least one real key
-      NDArray gap = m.sub(sigmaQ).mul(seen).max();
-      return gap.toType(DataType.FLOAT64, false).getDouble() <= headroom;
+      NDArray Kb = blocked(k.Keff.stopGradient(), NO_KEY); // (B, nb, L, C)
+      NDArray Mb = blocked(k.mask.stopGradient(), 0); // (B, nb, L, 1)
+      NDArray blockMax = Kb.max(new int[] {2}); // (B, nb, C)
+      NDArray start = exclusiveMax(blockMax).maximum(Kb.get(new NDIndex(":, :, 0"))); // largest key up to iL
+      NDArray seen = start.gt(NO_KEY / 2).toType(type, false);
+      NDArray firstReal = Mb.cumSum(2).eq(scalar(Mb, 1)).toType(type, false).mul(Mb); // (B, nb, L, 1): 1 there
+      NDArray hasReal = firstReal.sum(new int[] {2}); // (B, nb, 1)
+      NDArray firstKey = Kb.mul(firstReal).sum(new int[] {2}).add(scalar(Kb, 1).sub(hasReal).mul(scalar(Kb, NO_KEY)));
+      NDArray sigma = start.mul(seen).add(scalar(start, 1).sub(seen).mul(firstKey)); // (B, nb, C)
+      double gap = blockMax.sub(sigma).max().toType(DataType.FLOAT64, false).getDouble();
+      return gap <= headroom ? sigma : null;
+    }
+
+    /** (B, nb, C) → the same with every block's value moved to the next block and {@code fill} in the first. */
+    private NDArray shiftRight(NDArray x, float fill) {
+      if (nb == 1) {
+        return x.getManager().full(x.getShape(), fill, x.getDataType());
+      }
+      return padTime(x.get(new NDIndex(":, :{}", nb - 1)), 1, 0, fill);
+    }
+
+    /** The largest value of earlier blocks, NO_KEY for the first: (B, nb, C), by doubling steps. */
+    private NDArray exclusiveMax(NDArray x) {
+      NDArray y = shiftRight(x, NO_KEY);
+      for (long d = 1; d < nb; d *= 2) {
+        y = y.maximum(padTime(y.get(new NDIndex(":, :{}", nb - d)), d, 0, NO_KEY));
+      }
+      return y;
+    }
+
+    /**
+     * The causal global sums relative to the blocks' shifts σ: inside a block a cumulative sum of exp(K − σ)·[V,
+     * 1]; before it, the earlier blocks' totals, merged by the ⊕ scan over the nb blocks and brought to σ.
+     */
+    Sums sums(Keys k, NDArray sigma) {
+      long B = k.B;
+      long C = k.C;
+      NDArray X = blocked(k.Keff, NO_KEY).sub(sigma.expandDims(2)).exp().mul(blocked(k.mask, 0)); // (B, nb, L, C)
+      NDArray both = NDArrays.stack(new NDList(X.mul(blocked(k.V, 0)), X), 3); // (B, nb, L, 2, C)
+      NDArray within = both.cumSum(2);
+      NDArray totals = within.get(new NDIndex(":, :, {}", L - 1)); // (B, nb, 2, C)
+      NDArray[] P = prefix(sigma, totals.get(new NDIndex(":, :, 0")), totals.get(new NDIndex(":, :, 1")));
+      NDArray[] before = new NDArray[3]; // the blocks before block i (none for i = 0)
+      float[] identity = {NO_KEY, 0, 0};
+      for (int q = 0; q < 3; q++) {
+        before[q] = shiftRight(P[q], identity[q]);
+      }
+      NDArray f = before[0].sub(sigma).exp(); // (B, nb, C), ≤ 1: σ of an earlier block ≤ σ
+      NDArray carry = NDArrays.stack(new NDList(before[1].mul(f), before[2].mul(f)), 2).expandDims(2); // (B, nb, 1, 2, C)
+      NDArray nz = within.add(carry).reshape(B, nb * L, 2, C).get(new NDIndex(":, :{}", T)); // (B, T, 2, C)
+      NDArray S = perQuery(sigma.expandDims(2));
+      return new Sums(S, nz.get(new NDIndex(":, :, 0")), nz.get(new NDIndex(":, :, 1")), null);
     }
 
     /**

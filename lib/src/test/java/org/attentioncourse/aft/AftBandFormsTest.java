@@ -96,6 +96,50 @@ class AftBandFormsTest {
     }
   }
 
+  @Test
+  void causalSimpleByBlocksMatchesTheLiteralForm() {
+    for (int T : new int[] {16, 17, 40, 100}) {
+      for (boolean padded : new boolean[] {false, true}) {
+        NDArray K = gaussian(T, 3.0, B, T, C);
+        NDArray V = gaussian(T + 1, 1.0, B, T, C);
+        NDArray mask = padded ? AftFixtures.maskArray(m, AftFixtures.mask(B, T), DataType.FLOAT64) : null;
+        NDArray expected = AftReference.naive(K, V, m.zeros(new Shape(T, T, 1), DataType.FLOAT64), mask, true);
+        assertClose(AftFixtures.values(expected), AftFixtures.values(AftOps.simple(K, V, mask, true)), 1e-10,
+            "causal simple T=" + T + (padded ? " padded" : ""));
+      }
+    }
+  }
+
+  /** The blocks' shifts come from earlier keys only: changing later tokens leaves earlier outputs equal to the bit. */
+  @Test
+  void blockedCausalOutputsDoNotDependOnLaterKeys() {
+    int T = 70;
+    int s = 8;
+    NDArray K = gaussian(1, 2.0, B, T, C);
+    NDArray V = gaussian(2, 1.0, B, T, C);
+    NDArray w = gaussian(3, 1.0, T, 2 * s - 1, 1);
+    NDArray K2 = K.duplicate();
+    NDArray V2 = V.duplicate();
+    K2.set(new ai.djl.ndarray.index.NDIndex(":, 37:, :"), 5.0); // later keys far larger: they would set a block maximum
+    V2.set(new ai.djl.ndarray.index.NDIndex(":, 37:, :"), -3.0);
+    double[][] outputs = {
+      AftFixtures.values(AftOps.simple(K, V, null, true)),
+      AftFixtures.values(AftOps.banded(w, -(s - 1), K, V, null, true, CausalBand.BLOCKS)),
+      AftFixtures.values(AftOps.simple(K2, V2, null, true)),
+      AftFixtures.values(AftOps.banded(w, -(s - 1), K2, V2, null, true, CausalBand.BLOCKS))
+    };
+    for (int form = 0; form < 2; form++) {
+      for (int b = 0; b < B; b++) {
+        for (int t = 0; t < 37; t++) {
+          for (int c = 0; c < C; c++) {
+            int i = (b * T + t) * C + c;
+            assertEquals(outputs[form][i], outputs[form + 2][i], 0.0, (form == 0 ? "simple" : "banded") + " at t=" + t);
+          }
+        }
+      }
+    }
+  }
+
   /** Keys that climb by 1e4 along the sequence: the blocked form would overflow, so the automatic choice is offsets. */
   @Test
   void keysThatJumpFallBackToOffsetsAndBlocksRefuseThem() {
