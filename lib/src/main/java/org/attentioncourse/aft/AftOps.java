@@ -83,8 +83,12 @@ public final class AftOps {
    * @return Ȳ (B, T, C)
    */
   public static NDArray simple(NDArray K, NDArray V, NDArray keyMask, boolean causal) {
+    return simple(K, V, keyMask, causal, CausalBand.AUTO);
+  }
+
+  static NDArray simple(NDArray K, NDArray V, NDArray keyMask, boolean causal, CausalBand form) {
     Keys k = keys(K, V, keyMask);
-    Sums s = causal ? causalSums(k, new Blocks(k.T, 0, 1), CausalBand.AUTO).sums() : totalSums(k);
+    Sums s = causal ? causalSums(k, new Blocks(k.T, 0, 1), form).sums() : totalSums(k);
     return ratio(s.n, s.z).broadcast(k.B, k.T, k.C);
   }
 

@@ -57,6 +57,9 @@ final class DryRun {
   /** A step shorter than this is timed at a second batch size to separate fixed from per-example cost. */
   static final double FIT_BELOW_SECONDS = 2.0;
 
+  /** The deeper slice (memory only) runs at the larger batch when its two steps are estimated below this. */
+  static final double DEEPER_PROBE_SECONDS = 10.0;
+
   private DryRun() {}
 
   /** Settings of a dry run. */
@@ -156,9 +159,11 @@ final class DryRun {
       if (p2 > p) {
         ExperimentConfig.Model deeper =
             new ExperimentConfig.Model(m.mechanism(), null, p2, m.width(), m.heads(), m.ffn(), m.maxLength(), m.options());
-        // at the larger batch: at batch 1 allocator noise was measured to swamp the difference
-        Probe d = probe(deeper, task, lm, tr, device, ref.batch, 1);
-        stored = (d.peakRiseBytes - ref.peakRiseBytes) / ref.batch / (p2 - p);
+        // At the larger batch, where allocator noise matters less — unless its two steps (warm-up and one
+        // timed) of a slice twice as deep would take long: then at the small batch, to stay within a minute.
+        Probe base = DEEPER_PROBE_SECONDS < 2 * ref.seconds * p2 / p ? first : ref;
+        Probe d = probe(deeper, task, lm, tr, device, base.batch, 1);
+        stored = (d.peakRiseBytes - base.peakRiseBytes) / base.batch / (p2 - p);
       }
       activations = activationsPerExample(perEx, p, m.layers(), stored);
       memoryHow = p2 == p || !storedIsConsistent(perEx, p, stored)
