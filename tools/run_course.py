@@ -9,9 +9,15 @@ OUT/index.html (the course as a book), OUT/summary.json and prints a summary tab
 A failing notebook stops at its first failing cell (later cells depend on it); the other notebooks still
 run, so one run shows every broken notebook. The exit status is 1 when any notebook failed.
 
+--jobs N runs N notebooks at a time, each with its own kernel (the test command uses 2: each kernel computes on
+one libtorch thread, so a 2-core machine runs two about as fast as one). The first notebook runs alone first,
+so that DJL unpacks its native library once; the others start longest-first (the higher numbers are the longer
+notebooks). Notebooks must not share files they write; they report in the order they finish.
+
 The size knob: COURSE_SCALE (ci, default, full) is passed to the kernel through the environment.
 """
 import argparse
+import concurrent.futures
 import html
 import json
 import os
@@ -166,7 +172,11 @@ def main(argv=None):
     p.add_argument("--timeout", type=int, default=int(os.environ.get("COURSE_CELL_TIMEOUT", "900")),
                    help="seconds a cell may run (default 900, or COURSE_CELL_TIMEOUT)")
     p.add_argument("--startup-timeout", type=int, default=60, help="seconds the kernel may take to start")
+    p.add_argument("--jobs", type=int, default=int(os.environ.get("COURSE_JOBS", "1")),
+                   help="notebooks run at a time, each with its own kernel (default 1, or COURSE_JOBS)")
     args = p.parse_args(argv)
+    if args.jobs < 1:
+        p.error(f"--jobs must be at least 1, got {args.jobs}")
 
     notebooks = [Path(n).resolve() for n in args.notebooks] or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
     if not notebooks:
@@ -181,31 +191,59 @@ def main(argv=None):
     scale = os.environ.get("COURSE_SCALE", "default")
     print(f"Running {len(notebooks)} notebook(s) at COURSE_SCALE={scale} into {out_dir}", flush=True)
 
-    results = []
-    for n in notebooks:
-        print(f"  {n.name} ...", end="", flush=True)
-        r = run_one(n, out_dir, args.timeout, args.startup_timeout)
-        results.append(r)
+    def report(r):
         mem = f", kernel peak {r['kernel_peak_mb']} MB" if r["kernel_peak_mb"] is not None else ""
         print(f" {'ok' if r['ok'] else 'FAILED'} in {r['seconds']} s{mem}", flush=True)
         for w in r.get("warnings", []):
             print(f"    warning: {w}")
         if not r["ok"]:
             where = "kernel start-up" if r["failed_cell"] is None else f"cell {r['failed_cell']}"
-            print(f"\n---- {n.name}: {where} failed ----\n{r['error']}", flush=True)
-            tail = Path(r["kernel_log"]).read_text(errors="replace").splitlines()[-15:]
+            print(f"\n---- {r['notebook']}: {where} failed ----\n{r['error']}", flush=True)
+            log = Path(r["kernel_log"])
+            tail = log.read_text(errors="replace").splitlines()[-15:] if log.is_file() else []
             if tail:
                 print(f"---- last lines of the kernel's log ({r['kernel_log']}) ----\n" + "\n".join(tail))
             print("----\n", flush=True)
 
+    by_name = {}
+    wall = time.monotonic()
+    first, rest = (notebooks[:1], notebooks[1:]) if args.jobs > 1 else (notebooks, [])
+    for n in first:
+        print(f"  {n.name} ...", end="", flush=True)
+        by_name[n] = run_one(n, out_dir, args.timeout, args.startup_timeout)
+        report(by_name[n])
+    if rest:
+        print(f"  the other {len(rest)} notebooks, {args.jobs} at a time:", flush=True)
+        # separate processes (not threads): each nbclient run owns its event loop and its kernel
+        import multiprocessing
+        with concurrent.futures.ProcessPoolExecutor(
+                max_workers=args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = {pool.submit(run_one, n, out_dir, args.timeout, args.startup_timeout): n
+                       for n in sorted(rest, reverse=True)}
+            for f in concurrent.futures.as_completed(futures):
+                n = futures[f]
+                try:
+                    r = f.result()
+                except Exception as e:  # the worker process itself died
+                    r = {"notebook": n.name, "title": n.stem, "ok": False, "seconds": None, "kernel_peak_mb": None,
+                         "failed_cell": None, "kernel_log": str(out_dir / "logs" / f"{n.stem}.kernel.log"),
+                         "error": "runner error: " + "".join(traceback.format_exception(e))}
+                by_name[n] = r
+                print(f"  {n.name} ...", end="", flush=True)
+                report(r)
+    results = [by_name[n] for n in notebooks]
+    wall = time.monotonic() - wall
+
     write_index(results, out_dir, scale)
     write_atomic(out_dir / "summary.json", json.dumps(
         {"scale": scale, "notebooks": results,
-         "total_seconds": round(sum(r["seconds"] or 0 for r in results), 1),
+         "total_seconds": round(sum(r["seconds"] or 0 for r in results), 1), "wall_seconds": round(wall, 1),
+         "jobs": args.jobs,
          "kernel_peak_mb": max((r["kernel_peak_mb"] or 0 for r in results), default=None)}, indent=2) + "\n")
     failed = [r["notebook"] for r in results if not r["ok"]]
     print(f"\nBook: {out_dir / 'index.html'}")
-    print(f"Total {sum(r['seconds'] or 0 for r in results):.1f} s; highest kernel peak "
+    print(f"Total {sum(r['seconds'] or 0 for r in results):.1f} s ({wall:.1f} s wall, {args.jobs} at a time); "
+          f"highest kernel peak "
           f"{max((r['kernel_peak_mb'] or 0 for r in results), default=0)} MB")
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)

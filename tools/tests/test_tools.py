@@ -149,6 +149,37 @@ class RunnerTest(unittest.TestCase):
             self.assertIn("CellTimeoutError", r["error"])
             self.assertLess(r["seconds"], 60)
 
+    def test_jobs_run_notebooks_side_by_side_and_report_each(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "nb"
+            folder.mkdir()
+            paths = []
+            for i, src in enumerate(["int a = 1;", "Thread.sleep(3000); int b = 2;",
+                                     "throw new IllegalStateException(\"third fails\");",
+                                     "Thread.sleep(3000); int d = 4;"]):
+                path = folder / f"9{i}_fixture.ipynb"
+                nbformat.write(notebook(src), path)
+                paths.append(str(path))
+            out = Path(tmp) / "out"
+            proc = subprocess.run([sys.executable, str(TOOLS / "run_course.py"), *paths, "--out", str(out),
+                                   "--jobs", "2"], capture_output=True, text=True, timeout=300)
+            self.assertEqual(1, proc.returncode, proc.stdout + proc.stderr)
+            summary = json.loads((out / "summary.json").read_text())
+            names = [r["notebook"] for r in summary["notebooks"]]
+            self.assertEqual([Path(p).name for p in paths], names, "the summary keeps the notebooks' order")
+            self.assertEqual([True, True, False, True], [r["ok"] for r in summary["notebooks"]])
+            self.assertIn("third fails", summary["notebooks"][2]["error"])
+            self.assertIn("92_fixture.ipynb: cell 1 failed", proc.stdout)
+            self.assertEqual(2, summary["jobs"])
+            # two kernels side by side: the two 3-second notebooks overlap, so the wall time is below their sum
+            self.assertLess(summary["wall_seconds"], summary["total_seconds"], proc.stdout)
+            for p in paths:
+                self.assertTrue((out / Path(p).name).exists())
+            bad = subprocess.run([sys.executable, str(TOOLS / "run_course.py"), paths[0], "--out", str(out),
+                                  "--jobs", "0"], capture_output=True, text=True, timeout=60)
+            self.assertEqual(2, bad.returncode)
+            self.assertIn("--jobs must be at least 1", bad.stderr)
+
     def test_display_layer_in_the_real_kernel_and_no_writes_to_home(self):
         cells = [
             "import org.attentioncourse.display.*;\nSystem.out.println(\"host=\" + Show.hostName());",
