@@ -51,8 +51,9 @@ import ai.djl.ndarray.types.Shape;
  *       L ≈ J queries: block i meets the R = L + J − 1 keys of its window, the band's coefficients form one (L, R)
  *       matrix per block (and per channel when the bias has channels), and one batched matrix product sums all
  *       blocks. O(T·R·C) time and O(T·C + T·R) memory, autograd included: for a causal 1024-token sequence of
- *       256 channels with s = 32, forward and backward peaked 59 MB above their inputs (and took 0.12 s),
- *       where summing offset by offset, each keeping a (B, T, C) product, peaked at 238 MB (0.28 s). Causal:
+ *       256 channels with s = 32, forward and backward peaked 68 MB above their inputs (72 ms), where summing
+ *       offset by offset, each offset keeping a (B, T, C) product, peaked at 236 MB (219 ms) ({@link
+ *       AftTrainingBenchmark}). Causal:
  *       the global sums and the band share the blocks and their shifts ({@code Blocks.shifts}); when the keys' running maximum jumps by more than float32 can
  *       absorb within one block (tens, never for trained keys, but in the extreme-key tests), the scan and the
  *       band offset by offset, each query with its own shift, take over. Precision: where w is very negative on the band
@@ -285,13 +286,7 @@ public final class AftOps {
       NDArray p = lo >= 0 ? a.get(new NDIndex(":, {}:", Math.min(lo, T))) : padTime(a, -lo, 0, fill);
       long len = p.getShape().get(1);
       p = len > need ? p.get(new NDIndex(":, :{}", need)) : padTime(p, 0, need - len, fill);
-      long[] dims = p.getShape().getShape();
-      long[] blocked = new long[dims.length + 1];
-      blocked[0] = dims[0];
-      blocked[1] = nb + 1;
-      blocked[2] = L;
-      System.arraycopy(dims, 2, blocked, 3, dims.length - 2);
-      NDArray pb = p.reshape(new Shape(blocked)); // (B, nb + 1, L, …)
+      NDArray pb = split(p, nb + 1); // (B, nb + 1, L, …)
       NDArray two = pb.get(new NDIndex(":, :{}", nb)).concat(pb.get(new NDIndex(":, 1:")), 2); // (B, nb, 2L, …)
       return two.get(new NDIndex(":, :, :{}", R));
     }
@@ -305,14 +300,18 @@ public final class AftOps {
 
     /** a (B, T, …) → (B, nb, L, …), {@code fill} past the end. */
     NDArray blocked(NDArray a, float fill) {
-      NDArray p = padTime(a, 0, nb * L - T, fill);
-      long[] dims = p.getShape().getShape();
+      return split(padTime(a, 0, nb * L - T, fill), nb);
+    }
+
+    /** (B, count·L, …) → (B, count, L, …). */
+    private NDArray split(NDArray a, long count) {
+      long[] dims = a.getShape().getShape();
       long[] out = new long[dims.length + 1];
       out[0] = dims[0];
-      out[1] = nb;
+      out[1] = count;
       out[2] = L;
       System.arraycopy(dims, 2, out, 3, dims.length - 2);
-      return p.reshape(new Shape(out));
+      return a.reshape(new Shape(out));
     }
 
     /**
