@@ -14,6 +14,9 @@ one libtorch thread, so a 2-core machine runs two about as fast as one). The fir
 so that DJL unpacks its native library once; the others start longest-first (the higher numbers are the longer
 notebooks). Notebooks must not share files they write; they report in the order they finish.
 
+--kernel NAME picks the kernel (default attention-course, rapaio; attention-course-jjava is JJava); the
+notebooks are run unmodified under either (their metadata names attention-course; the runner overrides it).
+
 The size knob: COURSE_SCALE (ci, default, full) is passed to the kernel through the environment.
 """
 import argparse
@@ -72,10 +75,40 @@ def title_of(nb, fallback):
     return fallback
 
 
+# The book's pages load MathJax from the book's own folder, never from the network, so equations render
+# offline. The copy comes from the jupyter-server-mathjax package (MathJax 2.7, as nbconvert's pages expect).
+MATHJAX_DIR = "mathjax"
+MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
+
+
+def local_mathjax(out_dir):
+    """Copies MathJax into out_dir/mathjax once (atomically) and returns the pages' relative URL for it."""
+    import shutil
+    import jupyter_server_mathjax
+    src = Path(jupyter_server_mathjax.__file__).parent / "static"
+    if not (src / "MathJax.js").is_file():
+        raise RuntimeError(f"jupyter-server-mathjax has no MathJax.js in {src}")
+    dest = out_dir / MATHJAX_DIR
+    if not (dest / "MathJax.js").is_file():
+        tmp = out_dir / (".mathjax.tmp-" + str(os.getpid()))
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(src, tmp)
+        try:
+            os.replace(tmp, dest)
+        except OSError:  # another runner put it there first
+            shutil.rmtree(tmp, ignore_errors=True)
+    return f"{MATHJAX_DIR}/MathJax.js?config={MATHJAX_CONFIG}"
+
+
 def export_html(nb, path, title):
     from nbconvert import HTMLExporter
-    exporter = HTMLExporter(template_name="lab")
+    # require.js (for widgets) and mermaid are not used by the course's outputs: empty scripts instead of CDN links
+    nothing = "data:text/javascript,"
+    exporter = HTMLExporter(template_name="lab", mathjax_url=local_mathjax(path.parent), require_js_url=nothing,
+                            mermaid_js_url=nothing, mermaid_layout_elk_js_url=nothing)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    if "cdnjs" in body or "cdn.jsdelivr" in body:
+        raise RuntimeError("the page still loads scripts from a CDN; it would not render offline")
     write_atomic(path, body)
 
 
@@ -85,11 +118,11 @@ def write_atomic(path, text):
     os.replace(tmp, path)
 
 
-def run_one(src, out_dir, timeout, startup_timeout):
+def run_one(src, out_dir, timeout, startup_timeout, kernel=KERNEL):
     nb = nbformat.read(src, as_version=4)
     title = title_of(nb, src.stem)
     result = {"notebook": src.name, "title": title, "ok": False, "seconds": None,
-              "kernel_peak_mb": None, "failed_cell": None, "error": None}
+              "kernel_peak_mb": None, "failed_cell": None, "error": None, "kernel": kernel}
     peak = {"kib": None}
     current = {"index": None}
 
@@ -102,7 +135,7 @@ def run_one(src, out_dir, timeout, startup_timeout):
             peak["kib"] = max(peak["kib"] or 0, kib)
 
     client = NotebookClient(
-        nb, kernel_name=KERNEL, timeout=timeout, startup_timeout=startup_timeout,
+        nb, kernel_name=kernel, timeout=timeout, startup_timeout=startup_timeout,
         allow_errors=False, record_timing=True, on_cell_executed=on_cell_executed,
         on_cell_execute=on_cell_execute,
         resources={"metadata": {"path": str(src.parent)}})
@@ -137,7 +170,7 @@ def run_one(src, out_dir, timeout, startup_timeout):
     return result
 
 
-def write_index(results, out_dir, scale):
+def write_index(results, out_dir, scale, kernel=KERNEL):
     rows = []
     for r in results:
         stem = Path(r["notebook"]).stem
@@ -157,7 +190,7 @@ table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ccc; padding
 </style></head><body>
 <h1>Attention in Java: the course</h1>
 <p>Executed {time.strftime('%Y-%m-%d %H:%M')} at scale <b>{html.escape(scale)}</b> with the kernel
-"Java (attention course)". Each page holds the notebook with all its figures and tables.</p>
+<code>{html.escape(kernel)}</code>. Each page holds the notebook with all its figures and tables.</p>
 <table><tr><th>Notebook</th><th>File</th><th>Status</th><th>Seconds</th><th>Kernel peak (MB)</th><th></th></tr>
 {chr(10).join(rows)}
 </table></body></html>
@@ -172,6 +205,8 @@ def main(argv=None):
     p.add_argument("--timeout", type=int, default=int(os.environ.get("COURSE_CELL_TIMEOUT", "900")),
                    help="seconds a cell may run (default 900, or COURSE_CELL_TIMEOUT)")
     p.add_argument("--startup-timeout", type=int, default=60, help="seconds the kernel may take to start")
+    p.add_argument("--kernel", default=os.environ.get("COURSE_KERNEL", KERNEL),
+                   help=f"kernel to run the notebooks with (default {KERNEL}, or COURSE_KERNEL)")
     p.add_argument("--jobs", type=int, default=int(os.environ.get("COURSE_JOBS", "1")),
                    help="notebooks run at a time, each with its own kernel (default 1, or COURSE_JOBS)")
     args = p.parse_args(argv)
@@ -189,7 +224,8 @@ def main(argv=None):
     out_dir = Path(args.out).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     scale = os.environ.get("COURSE_SCALE", "default")
-    print(f"Running {len(notebooks)} notebook(s) at COURSE_SCALE={scale} into {out_dir}", flush=True)
+    print(f"Running {len(notebooks)} notebook(s) at COURSE_SCALE={scale} with kernel {args.kernel} into {out_dir}",
+          flush=True)
 
     def report(r):
         mem = f", kernel peak {r['kernel_peak_mb']} MB" if r["kernel_peak_mb"] is not None else ""
@@ -210,7 +246,7 @@ def main(argv=None):
     first, rest = (notebooks[:1], notebooks[1:]) if args.jobs > 1 else (notebooks, [])
     for n in first:
         print(f"  {n.name} ...", end="", flush=True)
-        by_name[n] = run_one(n, out_dir, args.timeout, args.startup_timeout)
+        by_name[n] = run_one(n, out_dir, args.timeout, args.startup_timeout, args.kernel)
         report(by_name[n])
     if rest:
         print(f"  the other {len(rest)} notebooks, {args.jobs} at a time:", flush=True)
@@ -218,7 +254,7 @@ def main(argv=None):
         import multiprocessing
         with concurrent.futures.ProcessPoolExecutor(
                 max_workers=args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(run_one, n, out_dir, args.timeout, args.startup_timeout): n
+            futures = {pool.submit(run_one, n, out_dir, args.timeout, args.startup_timeout, args.kernel): n
                        for n in sorted(rest, reverse=True)}
             for f in concurrent.futures.as_completed(futures):
                 n = futures[f]
@@ -234,9 +270,9 @@ def main(argv=None):
     results = [by_name[n] for n in notebooks]
     wall = time.monotonic() - wall
 
-    write_index(results, out_dir, scale)
+    write_index(results, out_dir, scale, args.kernel)
     write_atomic(out_dir / "summary.json", json.dumps(
-        {"scale": scale, "notebooks": results,
+        {"scale": scale, "kernel": args.kernel, "notebooks": results,
          "total_seconds": round(sum(r["seconds"] or 0 for r in results), 1), "wall_seconds": round(wall, 1),
          "jobs": args.jobs,
          "kernel_peak_mb": max((r["kernel_peak_mb"] or 0 for r in results), default=None)}, indent=2) + "\n")

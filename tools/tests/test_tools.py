@@ -20,6 +20,7 @@ sys.path.insert(0, str(TOOLS))
 
 import check_notebooks  # noqa: E402
 import kernel  # noqa: E402
+import python_env  # noqa: E402
 
 
 def notebook(*sources, kernel_name="attention-course"):
@@ -28,6 +29,9 @@ def notebook(*sources, kernel_name="attention-course"):
                                  "language": "java"}
     nb.cells = [new_markdown_cell("# Fixture")] + [new_code_cell(s) for s in sources]
     return nb
+
+
+JJAVA = "attention-course-jjava"
 
 
 def run_course(tmp, nb, *args, env=None):
@@ -87,7 +91,7 @@ class KernelSpecTest(unittest.TestCase):
             spec = json.loads((kernel.write(tmp) / "kernel.json").read_text())
             argv = spec["argv"]
             cp = argv[argv.index("-cp") + 1].split(os.pathsep)
-            self.assertTrue(cp[1].endswith("kernel-startup-fix.jar"), cp)
+            self.assertTrue(cp[1].endswith("rapaio-fixes.jar"), cp)
             self.assertTrue(cp[2].endswith("rapaio-jupyter-kernel.jar"), cp)
             for flag in ("-Djava.awt.headless=true", "-Dai.djl.offline=true", "-Xmx768m"):
                 self.assertIn(flag, argv)
@@ -99,6 +103,23 @@ class KernelSpecTest(unittest.TestCase):
             # writing twice is harmless
             again = json.loads((kernel.write(tmp) / "kernel.json").read_text())
             self.assertEqual(spec, again)
+
+    def test_jjava_spec_starts_the_kernel_jvm_itself_with_the_same_flags(self):
+        # JJava's own kernel.json starts a launcher JVM that starts the kernel's JVM with JJAVA_JVM_OPTS only: the
+        # flags in argv would never reach the kernel. The course's spec starts JJava's main class directly.
+        with tempfile.TemporaryDirectory() as tmp:
+            spec_dir = kernel.write_jjava(tmp)
+            spec = json.loads((spec_dir / "kernel.json").read_text())
+            argv = spec["argv"]
+            self.assertTrue((spec_dir / "jjava.jar").is_file())
+            self.assertEqual(kernel.JJAVA_MAIN, argv[-2])
+            self.assertNotIn("-jar", argv)
+            self.assertIn("{resource_dir}/jjava.jar", argv[argv.index("-cp") + 1])
+            rapaio = json.loads((kernel.write(tmp) / "kernel.json").read_text())["argv"]
+            flags = [a for a in rapaio[1:rapaio.index("-cp")]]
+            self.assertEqual(flags, argv[1:1 + len(flags)], "both kernels run with the same JVM flags")
+            self.assertIn("attention-course-lib.jar", spec["env"]["JJAVA_CLASSPATH"])
+            self.assertEqual(kernel.JJAVA_DISPLAY_NAME, spec["display_name"])
 
     def test_a_jre_without_jshell_gets_a_clear_message(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -117,6 +138,27 @@ class KernelSpecTest(unittest.TestCase):
             finally:
                 os.environ.clear()
                 os.environ.update(old)
+
+
+class EnvironmentFileTest(unittest.TestCase):
+
+    def test_the_committed_file_is_pinned_and_complete(self):
+        self.assertEqual([], python_env.problems())
+
+    def test_unpinned_missing_and_unreadable_are_named(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "environment.yml"
+            path.write_text("name: x\nchannels: [conda-forge]\ndependencies:\n  - openjdk\n  - pip:\n"
+                            "      - jupyterlab>=4\n")
+            self.assertIn("is not pinned as name==version", "\n".join(python_env.problems(path)))
+            path.write_text("name: x\nchannels: [conda-forge]\ndependencies:\n  - openjdk\n  - pip:\n"
+                            "      - jupyterlab==4.6.6\n")
+            text = "\n".join(python_env.problems(path, installed={"jupyterlab": "4.0.0"}))
+            self.assertIn("conda package 'openjdk' has no version", text)
+            self.assertIn("pip part lacks jjava", text)
+            self.assertIn("jupyterlab: environment.yml pins 4.6.6, this environment has 4.0.0", text)
+            path.write_text("dependencies: [unclosed\n")
+            self.assertIn("cannot be read as YAML", "\n".join(python_env.problems(path)))
 
 
 class RunnerTest(unittest.TestCase):
@@ -191,27 +233,62 @@ class RunnerTest(unittest.TestCase):
             "import ai.djl.ndarray.*;\ntry (NDManager m = NDManager.newBaseManager()) {"
             " System.out.println(m.ones(new ai.djl.ndarray.types.Shape(2)).sum().getFloat()); }",
         ]
+        for name, host in ((kernel.KERNEL_NAME, "rapaio"), (JJAVA, "jjava")):
+            with self.subTest(kernel=name), tempfile.TemporaryDirectory() as tmp:
+                home = Path(tmp) / "home"
+                home.mkdir()
+                env = os.environ.copy()
+                env["HOME"] = str(home)
+                proc, r, out = run_course(tmp, notebook(*cells), "--kernel", name, env=env)
+                self.assertEqual(0, proc.returncode, proc.stdout + proc.stderr)
+                nb = nbformat.read(out / "99_fixture.ipynb", as_version=4)
+                outputs = [c.outputs for c in nb.cells if c.cell_type == "code"]
+                self.assertEqual(f"host={host}\n", outputs[0][0]["text"])
+                # one progress output, updated in place to its final state
+                self.assertEqual(1, len(outputs[1]), outputs[1])
+                self.assertIn("100%", outputs[1][0]["data"]["text/plain"])
+                self.assertNotIn("<script", outputs[1][0]["data"]["text/html"])
+                self.assertIn("<table", outputs[2][0]["data"]["text/html"])
+                self.assertIn("n", outputs[2][0]["data"]["text/plain"])
+                self.assertIn("image/png", outputs[3][0]["data"])
+                self.assertEqual("2.0\n", outputs[4][0]["text"])
+                page = (out / "99_fixture.html").read_text()
+                self.assertGreater(len(page), 10_000)
+                self.assertIn('src="mathjax/MathJax.js', page, "the book's math comes from its own folder")
+                self.assertTrue((out / "mathjax" / "MathJax.js").is_file())
+                self.assertNotIn("cdnjs", page)
+                self.assertEqual([], [str(p.relative_to(home)) for p in home.rglob("*")],
+                                 "the kernel and the runner must not write to the home folder")
+
+
+class KernelBugsTest(unittest.TestCase):
+    """The two kernels' bugs that the course works around or watches, each reproduced in the real kernel."""
+
+    def test_jjava_keeps_variables_when_a_later_cell_repeats_an_import(self):
+        # JJava 1.0-a7 dropped an overwritten import snippet, and with it reset every variable of that type to null
+        # (dflib/jjava #119); the pinned 1.0a8 does not: this fails if an upgrade brings the bug back.
+        cells = ["import java.util.Map;\nimport java.util.List;\nList<String> a = List.of(\"x\");",
+                 "import java.util.List;",
+                 "if (a == null) throw new IllegalStateException(\"JJava import bug: a is null\");\n"
+                 "System.out.println(\"a=\" + a);"]
+        for name in (kernel.KERNEL_NAME, JJAVA):
+            with self.subTest(kernel=name), tempfile.TemporaryDirectory() as tmp:
+                proc, r, out = run_course(tmp, notebook(*cells), "--kernel", name)
+                self.assertEqual(0, proc.returncode, proc.stdout + proc.stderr)
+                nb = nbformat.read(out / "99_fixture.ipynb", as_version=4)
+                self.assertEqual("a=[x]\n", nb.cells[3].outputs[0]["text"])
+
+    def test_rapaio_without_the_course_fix_loses_an_interrupted_cell(self):
+        # rapaio 3.0.1 as released: the interrupted cell never gets its reply (and the kernel stops running cells);
+        # interrupt_test.py, which passes with the fixes, must fail here, or the fix is no longer needed.
+        kernel.write(ROOT / "target" / "course" / "jupyter" / "kernels", with_fix=False)
         with tempfile.TemporaryDirectory() as tmp:
-            home = Path(tmp) / "home"
-            home.mkdir()
-            env = os.environ.copy()
-            env["HOME"] = str(home)
-            proc, r, out = run_course(tmp, notebook(*cells), env=env)
-            self.assertEqual(0, proc.returncode, proc.stdout + proc.stderr)
-            nb = nbformat.read(out / "99_fixture.ipynb", as_version=4)
-            outputs = [c.outputs for c in nb.cells if c.cell_type == "code"]
-            self.assertEqual("host=rapaio\n", outputs[0][0]["text"])
-            # one progress output, updated in place to its final state
-            self.assertEqual(1, len(outputs[1]), outputs[1])
-            self.assertIn("100%", outputs[1][0]["data"]["text/plain"])
-            self.assertNotIn("<script", outputs[1][0]["data"]["text/html"])
-            self.assertIn("<table", outputs[2][0]["data"]["text/html"])
-            self.assertIn("n", outputs[2][0]["data"]["text/plain"])
-            self.assertIn("image/png", outputs[3][0]["data"])
-            self.assertEqual("2.0\n", outputs[4][0]["text"])
-            self.assertTrue((out / "99_fixture.html").stat().st_size > 10_000)
-            self.assertEqual([], [str(p.relative_to(home)) for p in home.rglob("*")],
-                             "the kernel and the runner must not write to the home folder")
+            proc = subprocess.run(
+                [sys.executable, str(TOOLS / "interrupt_test.py"), "--kernel", "attention-course-nofix", "--case",
+                 "sleep", "--wait", "15", "--start-attempts", "6", "--out", tmp],
+                capture_output=True, text=True, timeout=600)
+            self.assertEqual(1, proc.returncode, proc.stdout + proc.stderr)
+            self.assertIn("never got its execute_reply", proc.stdout)
 
 
 if __name__ == "__main__":

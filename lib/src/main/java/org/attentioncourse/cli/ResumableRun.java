@@ -154,7 +154,9 @@ final class ResumableRun {
         boolean stopped = false;
         int step = start;
         while (step < s.steps()) {
-          if (s.stop().get() || Thread.currentThread().isInterrupted()) {
+          if (s.stop().get() || Thread.interrupted()) {
+            // the interrupt flag is cleared: with it set, the checkpoint below could not be written (Java's file
+            // channels close themselves on an interrupted thread)
             stopped = true;
             break;
           }

@@ -37,7 +37,9 @@ import org.attentioncourse.display.Progress;
  *       same loss at every step.
  *   <li><b>Bounded memory</b>: every batch's arrays live in a sub-manager closed after the step.
  *   <li><b>Stoppable</b>: the thread's interrupt flag is checked before every batch; stopping the kernel ends
- *       training within one batch (with a checkpoint if checkpoints are on).
+ *       training within one batch with a {@link CancellationException} that says at which step (and a checkpoint
+ *       if checkpoints are on). The block keeps the parameters it has learned, so the next cell can evaluate it
+ *       or train it further: {@code run} on a block whose parameters exist continues from them.
  * </ul>
  *
  * <pre>{@code
@@ -87,11 +89,16 @@ public final class Training {
         Iterator<Batch> batches = Batches.of(data.train(), B, true, config.seed()).iterator();
         try (Progress bar = config.progress() ? Progress.start("training steps", config.steps()) : null) {
           for (int step = 1; step <= config.steps(); step++) {
-            if (Thread.currentThread().isInterrupted()) {
+            if (Thread.interrupted()) {
+              // The flag is cleared first: with it set, writing the checkpoint would fail (Java's file channels
+              // close themselves on an interrupted thread). The block keeps what it learned.
+              keepParameters(block, device, name);
               Path saved = saveIfAsked(block, config, step - 1, true);
               throw new CancellationException(
-                  "training stopped by an interrupt after step " + (step - 1)
-                      + (saved != null ? "; parameters saved to " + saved : ""));
+                  "training stopped by an interrupt after step " + (step - 1) + " of " + config.steps()
+                      + (saved != null ? "; parameters saved to " + saved : "")
+                      + ". The model keeps what it learned: evaluate it, or pass it to Training.run again to"
+                      + " train it further.");
             }
             if (!batches.hasNext()) {
               epoch++; // a new pass over the training split, in a new (seeded) order
@@ -134,7 +141,7 @@ public final class Training {
       }
     } finally {
       if (!ok) {
-        model.close(); // a failed or stopped run frees its parameters at once
+        model.close(); // a failed run frees its parameters at once (a stopped one moved them out first)
       }
     }
   }
@@ -156,6 +163,21 @@ public final class Training {
         }
         trainer.step();
         return value;
+      }
+    }
+  }
+
+  /**
+   * Moves the block's parameters out of the run's {@link Model}, into a manager of their own, so that closing the
+   * Model (at once here, or when the garbage collector finalizes a Model nobody holds) does not free them: a
+   * stopped run's block stays usable in the next cell. That manager lives as long as the engine.
+   */
+  private static void keepParameters(Block block, Device device, String name) {
+    NDManager keeper = NDManager.newBaseManager(device);
+    keeper.setName("stopped run of " + name);
+    for (var p : block.getParameters()) {
+      if (p.getValue().isInitialized()) {
+        p.getValue().getArray().attach(keeper);
       }
     }
   }

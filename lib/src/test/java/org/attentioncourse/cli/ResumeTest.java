@@ -86,7 +86,10 @@ class ResumeTest {
   final ByteArrayOutputStream log = new ByteArrayOutputStream();
   final PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
 
-  /** Runs {@code config} in {@code dir}; with {@code stopAfter} > 0 the stop flag is raised during that step. */
+  /**
+   * Runs {@code config} in {@code dir}; with {@code stopAfter} > 0 the stop flag is raised during that step, with
+   * {@code stopAfter} < 0 the thread is interrupted during step {@code -stopAfter}.
+   */
   ResumableRun.Outcome run(String config, Path root, Path dir, boolean resume, int stopAfter) {
     ExperimentConfig c = ExperimentConfig.parse("test.ini", config);
     TaskSetup.Data data = TaskSetup.prepare(c, root);
@@ -94,6 +97,8 @@ class ResumeTest {
     BatchSchedule schedule = step -> {
       if (step == stopAfter) {
         stop.set(true); // as the shutdown hook does on Ctrl-C: the loop finishes this step, saves and stops
+      } else if (step == -stopAfter) {
+        Thread.currentThread().interrupt(); // as a notebook's Stop button does to Main.execute("train", ...)
       }
       return data.schedule().batch(step);
     };
@@ -114,6 +119,14 @@ class ResumeTest {
     assertNull(stopped.test());
     assertTrue(Files.exists(tmp.resolve("b/checkpoints/step-000000013.ckpt")), "an interrupt saves before stopping");
     assertEquals(straight.losses().subList(0, 13), stopped.losses());
+
+    // the same through the thread's interrupt (a notebook's Stop button): the checkpoint is written all the same
+    ResumableRun.Outcome interrupted = run(REVERSE, tmp, tmp.resolve("c"), false, -13);
+    assertTrue(interrupted.stopped());
+    assertEquals(13, interrupted.stepsDone());
+    assertTrue(Files.exists(tmp.resolve("c/checkpoints/step-000000013.ckpt")), "an interrupt saves before stopping");
+    assertFalse(Thread.currentThread().isInterrupted(), "the flag is cleared once the checkpoint is written");
+    assertEquals(straight.losses(), run(REVERSE, tmp, tmp.resolve("c"), true, 0).losses());
 
     ResumableRun.Outcome resumed = run(REVERSE, tmp, tmp.resolve("b"), true, 0);
     assertEquals(13, resumed.resumedFrom());

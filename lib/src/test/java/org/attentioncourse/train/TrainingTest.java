@@ -1,6 +1,7 @@
 package org.attentioncourse.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,6 +107,37 @@ class TrainingTest {
     } finally {
       Thread.interrupted(); // clear the flag for the next test
     }
+  }
+
+  @Test
+  void anInterruptedModelCanBeEvaluatedAndTrainedFurther() {
+    Splits data = Splits.generate(REVERSE, 400, 20, 40, 3);
+    TransformerModel model = small(REVERSE);
+    List<Double> first = new ArrayList<>();
+    var e =
+        assertThrows(
+            CancellationException.class,
+            () -> Training.run(model, REVERSE, data, quick(200).listener((step, loss, trainer) -> {
+              first.add(loss);
+              if (step == 40) {
+                Thread.currentThread().interrupt(); // what the kernel's Stop button does
+              }
+            })));
+    assertTrue(e.getMessage().contains("after step 40 of 200"), e.getMessage());
+    assertFalse(Thread.currentThread().isInterrupted(), "the flag is cleared, so the next cell runs normally");
+    // the parameters are alive: the model evaluates, and a second run starts where the first stopped
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      Evaluation v = Evaluation.of(model, REVERSE, data.test(), m, 16);
+      assertTrue(v.accuracy() >= 0 && v.accuracy() <= 1, v.toString());
+    }
+    List<Double> more = new ArrayList<>();
+    try (TrainResult r = Training.run(model, REVERSE, data, quick(5).listener((s, l, t) -> more.add(l)))) {
+      assertEquals(5, r.steps());
+    }
+    double fresh = first.get(0), stoppedAt = first.get(first.size() - 1);
+    assertTrue(stoppedAt < fresh - 0.3, "the first run learned something: " + fresh + " -> " + stoppedAt);
+    assertTrue(more.get(0) < fresh - 0.3,
+        "trained further from step 40 (loss " + more.get(0) + "), not from scratch (" + fresh + ")");
   }
 
   @Test

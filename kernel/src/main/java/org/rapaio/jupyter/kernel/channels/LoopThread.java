@@ -19,12 +19,12 @@ package org.rapaio.jupyter.kernel.channels;
  * <p>Nothing else changes: same class name, same public constructor and methods, so the rest of the kernel
  * links to this class unchanged.
  *
- * <p><b>How it is used.</b> This module builds a one-class jar, {@code kernel/target/kernel-startup-fix.jar}; the
+ * <p><b>How it is used.</b> This module builds a small jar of fixed classes, {@code kernel/target/rapaio-fixes.jar}; the
  * course's kernel installer puts it <i>ahead of</i> the unchanged kernel jar on the class path, so the JVM loads
  * this class instead of the original. {@code tools/kernel_stress.py} starts the kernel repeatedly to prove it.
  *
  * <p><b>Dropping it.</b> Once a kernel release sets the flag before {@code super.start()}, delete the {@code
- * kernel/src} folder and the fix jar from the class path in {@code tools/install_kernel.sh}; the stress script
+ * kernel/src/.../channels/LoopThread.java}; the stress script
  * tells whether the new release still hangs.
  */
 public final class LoopThread extends Thread {
