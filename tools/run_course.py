@@ -79,6 +79,8 @@ def title_of(nb, fallback):
 # offline. The copy comes from the jupyter-server-mathjax package (MathJax 2.7, as nbconvert's pages expect).
 MATHJAX_DIR = "mathjax"
 MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
+MATHJAX_FONTS = ('<script type="text/x-mathjax-config">MathJax.Hub.Config({"HTML-CSS": {availableFonts: ["STIX-Web"], '
+                 'preferredFont: "STIX-Web", webFont: "STIX-Web", imageFont: null}});</script>\n')
 
 
 def local_mathjax(out_dir):
@@ -107,6 +109,12 @@ def export_html(nb, path, title):
     exporter = HTMLExporter(template_name="lab", mathjax_url=local_mathjax(path.parent), require_js_url=nothing,
                             mermaid_js_url=nothing, mermaid_layout_elk_js_url=nothing)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    # jupyter-server-mathjax ships only the STIX-Web fonts; without this MathJax asks for its TeX fonts, finds
+    # none and falls back to system fonts (upright variables, a broken root sign)
+    script = f'<script src="{MATHJAX_DIR}/MathJax.js'
+    if script not in body:
+        raise RuntimeError("the page does not load the local MathJax")
+    body = body.replace(script, MATHJAX_FONTS + script, 1)
     if "cdnjs" in body or "cdn.jsdelivr" in body:
         raise RuntimeError("the page still loads scripts from a CDN; it would not render offline")
     write_atomic(path, body)

@@ -13,8 +13,11 @@ import java.util.random.RandomGenerator;
  * <p>This is the smallest task on which attention must depend on the input. Which position the answer comes from
  * is written in the pointer token, so the pointer's row of the attention matrix has to change with the pointer:
  * one layer of dot-product attention does it (the pointer's query matches position k's key), a Dense Synthesizer
- * does it (its row is computed from the pointer token), but a matrix that ignores the input (a Random
- * Synthesizer) can only hand the pointer a fixed blend of all digits, from which the k-th cannot be recovered.
+ * does it (its row is computed from the pointer token). A matrix that ignores the input (a Random Synthesizer)
+ * hands the pointer the same blend of the digits for every k; if the blend is order-blind (about equal weights)
+ * the best it allows is the most frequent digit (about 0.30 at n = 8). That is not a bound on every fixed
+ * routing: unequal fixed weights in several heads, read with the pointer by the feed-forward layer, could in
+ * principle keep the digits apart, so whether such a model passes that mark is a matter of training.
  * {@link #positionOnly()} is therefore false, although the answer depends on positions and not on what the digits
  * are: "content" here is the pointer's content.
  *

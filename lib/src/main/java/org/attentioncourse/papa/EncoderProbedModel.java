@@ -17,10 +17,11 @@ import org.attentioncourse.encoder.WordPieceTokenizer;
 
 /**
  * The pretrained encoder ({@link MiniLm}, all-MiniLM-L6-v2: 6 layers × 12 heads, width 384) as a {@link
- * ProbedModel} at a fixed length T, and the way real text becomes {@link ProbeExample}s for it: {@code [CLS]
- * sentence [SEP]} through the encoder's WordPiece tokenizer, truncated to T (the final {@code [SEP]} is kept) and
- * padded on the right, with a mask of 1 for real tokens. Sentence pairs (GLUE's MRPC) are aligned as PAPA does
- * ({@link PairAlignment}).
+ * ProbedModel} at a fixed length T, and the way real text becomes {@link ProbeExample}s for it: through the
+ * encoder's WordPiece tokenizer ({@code [CLS] sentence [SEP]}, or {@code [CLS] a [SEP] b [SEP]} for GLUE's MRPC
+ * pairs), truncated to T (the final {@code [SEP]} is kept), then placed in the window as the official PAPA code
+ * places it, with a mask of 1 for real tokens: the last {@code [SEP]} at T − 1, a pair's second half from T/2
+ * ({@link PairAlignment}; {@link #withLayout} gives the compact layout instead).
  *
  * <p>The hidden states are the encoder's own {@code [h₀, h₁, …, h₆]}: the PAPA probe reads all seven, the
  * constant matrices are averaged from the (B, 12, T, T) maps of its six attention layers, and replaced heads act
@@ -40,11 +41,13 @@ public final class EncoderProbedModel implements ProbedModel {
   public static final int DEFAULT_LENGTH = 64;
 
   private final MiniLm encoder;
+  private final PairAlignment.Layout layout;
   private final int length;
   private final WordPieceTokenizer tokenizer;
 
-  private EncoderProbedModel(MiniLm encoder, int length) {
+  private EncoderProbedModel(MiniLm encoder, int length, PairAlignment.Layout layout) {
     this.encoder = encoder;
+    this.layout = layout;
     this.length = length;
     this.tokenizer = encoder.tokenizer().withMaxLength(length);
   }
@@ -67,7 +70,7 @@ public final class EncoderProbedModel implements ProbedModel {
       throw new IllegalArgumentException(
           "T = " + length + " tokens: choose 4 ≤ T ≤ " + encoder.maxPositions() + " (the encoder's positions)");
     }
-    return new EncoderProbedModel(encoder, length);
+    return new EncoderProbedModel(encoder, length, PairAlignment.Layout.OFFICIAL);
   }
 
   /** The encoder itself. */
@@ -77,7 +80,7 @@ public final class EncoderProbedModel implements ProbedModel {
 
   @Override
   public String name() {
-    return "all-MiniLM-L6-v2 (T=" + length + ")";
+    return "all-MiniLM-L6-v2 (T=" + length + (layout == PairAlignment.Layout.OFFICIAL ? "" : ", compact layout") + ")";
   }
 
   @Override
@@ -130,9 +133,29 @@ public final class EncoderProbedModel implements ProbedModel {
     return tokenizer.encode(text).tokens();
   }
 
-  /** One sentence: {@code [CLS] text [SEP]} truncated to T and padded, with its label. */
+  /** Where inputs sit in the window ({@link PairAlignment.Layout#OFFICIAL} unless set with {@link #withLayout}). */
+  public PairAlignment.Layout layout() {
+    return layout;
+  }
+
+  /** The same encoder and length with inputs placed in {@code layout}. */
+  public EncoderProbedModel withLayout(PairAlignment.Layout layout) {
+    if (layout == null) {
+      throw new IllegalArgumentException("the layout must not be null");
+    }
+    return new EncoderProbedModel(encoder, length, layout);
+  }
+
+  /**
+   * One sentence, truncated to T, with its label: in the official layout {@code [CLS] text} then padding and the
+   * {@code [SEP]} at T − 1; in the compact one {@code [CLS] text [SEP]} then padding.
+   */
   public ProbeExample example(String text, int label) {
     Encoding e = tokenizer.encode(text);
+    if (layout == PairAlignment.Layout.OFFICIAL) {
+      return PairAlignment.official(e.ids(), e.typeIds(), length, tokenizer.sepId(), tokenizer.padId())
+          .withLabel(label);
+    }
     int n = e.length(); // ≤ T: the tokenizer truncates before the final [SEP]
     int[] ids = new int[length];
     int[] mask = new int[length];
@@ -145,10 +168,17 @@ public final class EncoderProbedModel implements ProbedModel {
   }
 
   /**
-   * A sentence pair aligned as PAPA does: {@code [CLS] a [SEP]} from position 0, {@code b} from T/2, the final
-   * {@code [SEP]} at T − 1 (see {@link PairAlignment}).
+   * A sentence pair with its label. Official layout: the tokenizer's {@code [CLS] a [SEP] b [SEP]} (truncated to T
+   * longest first) with {@code [CLS] a} from position 0, {@code [SEP] b} from T/2 and the last {@code [SEP]} at
+   * T − 1; compact: {@code [CLS] a [SEP]} from 0, {@code b} from T/2, {@code [SEP]} at T − 1 (see {@link
+   * PairAlignment}).
    */
   public ProbeExample pairExample(String a, String b, int label) {
+    if (layout == PairAlignment.Layout.OFFICIAL) {
+      Encoding e = tokenizer.encode(a, b);
+      return PairAlignment.official(e.ids(), e.typeIds(), length, tokenizer.sepId(), tokenizer.padId())
+          .withLabel(label);
+    }
     return PairAlignment.pair(pieceIds(a), pieceIds(b), length, tokenizer.clsId(), tokenizer.sepId(),
         tokenizer.padId()).withLabel(label);
   }

@@ -1,5 +1,6 @@
 package org.attentioncourse.train;
 
+import ai.djl.training.tracker.Tracker;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.attentioncourse.CourseScale;
@@ -24,6 +25,10 @@ public final class TrainConfig {
   private boolean progress = true;
   private boolean quiet = false;
   private StepListener listener;
+  private int warmupSteps = -1; // -1: 5 % of the steps
+  private double decayTo = 0.1;
+  private boolean constantRate = false;
+  private boolean keepBest = true;
 
   /** Called after every optimisation step (for logging or inspection). */
   @FunctionalInterface
@@ -59,6 +64,48 @@ public final class TrainConfig {
       throw new IllegalArgumentException("learning rate must be a positive number, got " + lr);
     }
     learningRate = lr;
+    return this;
+  }
+
+  /**
+   * Steps of linear warm-up from 0 to the learning rate (default: 5 % of the steps, at least 1). Adam's first steps
+   * use moment estimates from a handful of batches; a full-size step then can throw the weights far off.
+   */
+  public TrainConfig warmupSteps(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("warm-up steps must be ≥ 0, got " + n);
+    }
+    warmupSteps = n;
+    constantRate = false;
+    return this;
+  }
+
+  /**
+   * After the warm-up the rate falls along half a cosine to {@code fraction} × the learning rate at the last step
+   * (default 0.1): small steps at the end, where a constant rate can make the loss spike just before training stops.
+   */
+  public TrainConfig decayTo(double fraction) {
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new IllegalArgumentException("the final fraction of the learning rate must be in [0, 1], got " + fraction);
+    }
+    decayTo = fraction;
+    constantRate = false;
+    return this;
+  }
+
+  /** The same learning rate at every step: no warm-up, no decay (the schedule is on by default). */
+  public TrainConfig constantLearningRate() {
+    constantRate = true;
+    return this;
+  }
+
+  /**
+   * Whether the model that {@link Training#run} returns (and tests) has the parameters of the best validation check
+   * (default true: the lowest validation bits per token where the task has them, else the highest accuracy) or
+   * those of the last step. A run then cannot end on a spike of the loss.
+   */
+  public TrainConfig keepBest(boolean keep) {
+    keepBest = keep;
     return this;
   }
 
@@ -158,12 +205,43 @@ public final class TrainConfig {
     return listener;
   }
 
+  public boolean keepBest() {
+    return keepBest;
+  }
+
+  /** Warm-up steps of this run (0 with a constant rate). */
+  public int warmup() {
+    return constantRate ? 0 : warmupSteps >= 0 ? Math.min(warmupSteps, steps) : Math.max(1, steps / 20);
+  }
+
+  /**
+   * Adam's learning-rate tracker for this run, DJL's own warm-up and cosine trackers: the rate at update n (1-based)
+   * is {@code schedule().getNewValue(n)}. {@link #learningRateAt} reads the same tracker.
+   */
+  public Tracker schedule() {
+    float lr = (float) learningRate;
+    if (constantRate) {
+      return Tracker.fixed(lr);
+    }
+    int w = warmup();
+    Tracker decay = Tracker.cosine().setBaseValue(lr).optFinalValue((float) (lr * decayTo))
+        .setMaxUpdates(Math.max(1, steps - w)).build();
+    return w == 0 ? decay : Tracker.warmUp().optWarmUpSteps(w).optWarmUpBeginValue(0f).setMainTracker(decay).build();
+  }
+
+  /** The learning rate of step {@code step} (1-based), for a chart of the schedule. */
+  public double learningRateAt(int step) {
+    return schedule().getNewValue(step);
+  }
+
   @Override
   public String toString() {
     return String.format(
         Locale.ROOT,
-        "TrainConfig(steps=%d, batchSize=%d, lr=%g, seed=%d, device=%s, evalEvery=%d, checkpoints=%s)",
-        steps, batchSize, learningRate, seed, device == null ? "default" : device, evalEvery,
+        "TrainConfig(steps=%d, batchSize=%d, lr=%g %s, seed=%d, device=%s, evalEvery=%d, keep=%s, checkpoints=%s)",
+        steps, batchSize, learningRate,
+        constantRate ? "constant" : String.format(Locale.ROOT, "(warm-up %d, cosine to ×%s)", warmup(), decayTo),
+        seed, device == null ? "default" : device, evalEvery, keepBest ? "best validation" : "last step",
         checkpointDir == null ? "none" : checkpointDir + (checkpointEvery > 0 ? " every " + checkpointEvery : " at end"));
   }
 }

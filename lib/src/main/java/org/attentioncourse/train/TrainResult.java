@@ -17,7 +17,9 @@ import tech.tablesaw.api.Table;
  * @param steps steps completed
  * @param losses training loss after each step
  * @param validation (step, evaluation) pairs
- * @param test evaluation on the test split after the last step
+ * @param keptStep the step whose parameters the model holds: the best validation check (the last step unless a
+ *     later check was worse), or the last step with {@code keepBest(false)}
+ * @param test evaluation on the test split of the kept parameters
  * @param seconds wall-clock time of the training loop (evaluation included)
  * @param peakMemoryMb how far the process's resident memory rose above its level at the start of training, at its
  *     highest (MB): what the run's arrays, gradients and optimiser state cost in host memory. NaN where Linux's
@@ -32,6 +34,7 @@ public record TrainResult(
     int steps,
     List<Double> losses,
     List<Checkpoint> validation,
+    int keptStep,
     Evaluation test,
     double seconds,
     double peakMemoryMb,

@@ -14,7 +14,6 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +65,7 @@ public final class Training {
             .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT)
             .optOptimizer(
                 Optimizer.adam()
-                    .optLearningRateTracker(Tracker.fixed((float) config.learningRate()))
+                    .optLearningRateTracker(config.schedule()) // warm-up, then a cosine decay (or constant)
                     .optClipGrad(1f) // element-wise clip: one bad batch cannot blow the weights up
                     .build());
     // The Model owns the parameters and outlives this method (it is returned inside the result, so the trained
@@ -87,6 +86,8 @@ public final class Training {
         long t0 = System.nanoTime();
         int epoch = 0;
         Iterator<Batch> batches = Batches.of(data.train(), B, true, config.seed()).iterator();
+        TrainResult.Checkpoint best = null;
+        float[][] bestParameters = null;
         try (Progress bar = config.progress() ? Progress.start("training steps", config.steps()) : null) {
           for (int step = 1; step <= config.steps(); step++) {
             if (Thread.interrupted()) {
@@ -113,6 +114,10 @@ public final class Training {
             if (step % config.evalEvery() == 0 || step == config.steps()) {
               Evaluation v = Evaluation.of(block, task, data.validation(), trainer.getManager(), B);
               validation.add(new TrainResult.Checkpoint(step, v));
+              if (config.keepBest() && (best == null || better(v, best.evaluation()))) {
+                best = new TrainResult.Checkpoint(step, v);
+                bestParameters = snapshot(block);
+              }
               status += String.format(Locale.ROOT, ", validation accuracy %.3f", v.accuracy());
               if (!Double.isNaN(v.bitsPerToken())) {
                 status += String.format(Locale.ROOT, ", %.3f bits per token", v.bitsPerToken());
@@ -126,6 +131,16 @@ public final class Training {
             }
           }
         }
+        int kept = config.steps();
+        if (best != null && best.step() != config.steps()) {
+          restore(block, bestParameters); // the last step is worse than an earlier check: back to that one
+          kept = best.step();
+          if (!config.quiet()) {
+            System.out.println(String.format(Locale.ROOT,
+                "Kept the parameters of step %d (validation %s); the last step's were worse (%s).", kept,
+                score(best.evaluation()), score(validation.get(validation.size() - 1).evaluation())));
+          }
+        }
         saveIfAsked(block, config, config.steps(), true);
         Evaluation test = Evaluation.of(block, task, data.test(), trainer.getManager(), B);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -137,7 +152,7 @@ public final class Training {
         ok = true;
         return new TrainResult(
             name, device.toString(), parameters, config.steps(), List.copyOf(losses), List.copyOf(validation),
-            test, seconds, peakMb, model);
+            kept, test, seconds, peakMb, model);
       }
     } finally {
       if (!ok) {
@@ -164,6 +179,38 @@ public final class Training {
         trainer.step();
         return value;
       }
+    }
+  }
+
+  /** Whether validation {@code a} beats {@code b}: lower bits per token where both have them, else accuracy. */
+  static boolean better(Evaluation a, Evaluation b) {
+    if (Double.isFinite(a.bitsPerToken()) && Double.isFinite(b.bitsPerToken())) {
+      return a.bitsPerToken() < b.bitsPerToken();
+    }
+    return a.accuracy() > b.accuracy();
+  }
+
+  private static String score(Evaluation e) {
+    return Double.isFinite(e.bitsPerToken())
+        ? String.format(Locale.ROOT, "%.4f bits per token", e.bitsPerToken())
+        : String.format(Locale.ROOT, "accuracy %.4f", e.accuracy());
+  }
+
+  /** A host copy of every parameter's values (the models here are small: a few MB at most). */
+  private static float[][] snapshot(Block block) {
+    var params = block.getParameters();
+    float[][] copy = new float[params.size()][];
+    for (int i = 0; i < copy.length; i++) {
+      copy[i] = params.get(i).getValue().getArray().toFloatArray();
+    }
+    return copy;
+  }
+
+  /** Writes a {@link #snapshot} back into the same arrays, in place (they stay where the optimiser has them). */
+  private static void restore(Block block, float[][] copy) {
+    var params = block.getParameters();
+    for (int i = 0; i < copy.length; i++) {
+      params.get(i).getValue().getArray().set(copy[i]);
     }
   }
 

@@ -170,7 +170,9 @@ class ResumeTest {
     Splits s = Splits.generate(task, 64, 16, 16, c.training().seed());
     TransformerModel model = Models.build(c.model(), task, false);
     try (TrainResult r = Training.run(model, task, s, TrainConfig.defaults().steps(20).batchSize(8).learningRate(3e-3)
-        .seed(c.training().seed()).device("cpu").evalEvery(5).progress(false))) {
+        .seed(c.training().seed()).device("cpu").evalEvery(5).progress(false)
+        // the command line's loop has a constant rate and keeps the last step (its configs have no schedule)
+        .constantLearningRate().keepBest(false))) {
       assertEquals(r.losses(), cli.losses(), "same initialisation, batch order and Adam: the same curve");
       assertEquals(r.test(), cli.test());
     }

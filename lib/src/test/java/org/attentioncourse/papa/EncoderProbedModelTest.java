@@ -69,6 +69,21 @@ class EncoderProbedModelTest {
     return out;
   }
 
+  /** Token ids of a mix of ids (Integer) and word-piece lists (List of String), in order. */
+  private static int[] ids(Object... parts) {
+    List<Integer> out = new java.util.ArrayList<>();
+    for (Object part : parts) {
+      if (part instanceof Integer id) {
+        out.add(id);
+      } else {
+        for (Object piece : (List<?>) part) {
+          out.add(encoder().tokenizer().id((String) piece));
+        }
+      }
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
   @Test
   void textBecomesClsSentenceSepTruncatedAndPadded() {
     EncoderProbedModel p = EncoderProbedModel.of(encoder(), 12);
@@ -77,19 +92,18 @@ class EncoderProbedModelTest {
     int pad = encoder().tokenizer().padId();
     assertEquals(List.of("[CLS]", "call", "me", "is", "##hma", "##el", ".", "[SEP]"), p.tokens("Call me Ishmael."));
 
+    // the official layout (the default), token by token: the text from 0, its [SEP] at T − 1
     ProbeExample shortOne = p.example("Call me Ishmael.", 1);
     assertEquals(12, shortOne.size());
     assertEquals(1, shortOne.label());
-    assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, shortOne.mask());
-    assertEquals(cls, shortOne.tokens()[0]);
-    assertEquals(sep, shortOne.tokens()[7]);
-    for (int t = 8; t < 12; t++) {
-      assertEquals(pad, shortOne.tokens()[t]);
-    }
+    List<String> call = encoder().tokenizer().tokenize("Call me Ishmael."); // call me is ##hma ##el .
+    // the official code treats a sentence like the first part of a pair: it is cut at T/2 = 6 (the "." is lost)
+    assertArrayEquals(ids(cls, call.subList(0, 5), pad, pad, pad, pad, pad, sep), shortOne.tokens());
+    assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1}, shortOne.mask());
     assertArrayEquals(new int[12], shortOne.segments());
 
-    ProbeExample longOne = p.example(TEXTS.get(1), 0); // 17 word pieces: truncated to 10 between [CLS] and [SEP]
-    assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, longOne.mask());
+    ProbeExample longOne = p.example(TEXTS.get(1), 0); // 17 word pieces: the tokenizer keeps 10, then [SEP]
+    assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1}, longOne.mask(), "cut at T/2 = 6");
     assertEquals(cls, longOne.tokens()[0]);
     assertEquals(sep, longOne.tokens()[11], "truncation keeps the final [SEP]");
     assertEquals(12, p.tokens(TEXTS.get(1)).size());
@@ -97,15 +111,27 @@ class EncoderProbedModelTest {
     List<ProbeExample> split = p.examples(List.of(new LabelledText("Call me Ishmael.", 1, "chapter 1")));
     assertEquals(shortOne, split.get(0));
 
-    // a GLUE pair, aligned as PAPA does: the second sentence from T/2, the final [SEP] at T − 1
+    // a GLUE pair in the official layout: [CLS] a from 0 (cut at T/2), [SEP] b from T/2, the last [SEP] at T − 1,
+    // the token types where the tokenizer put them
     ProbeExample pair = p.glue(List.of(new GlueTsv.Row("1", "Call me Ishmael.", "Whales breathe.", 1))).get(0);
-    assertEquals(cls, pair.tokens()[0]);
-    assertEquals(sep, pair.tokens()[5]);
-    assertEquals(encoder().tokenizer().id(encoder().tokenizer().tokenize("Whales breathe.").get(0)), pair.tokens()[6]);
-    assertEquals(1, pair.segments()[6]);
-    assertEquals(sep, pair.tokens()[11]);
-    assertEquals(1, pair.mask()[11]);
-    assertEquals(0, pair.mask()[10]);
+    List<String> whales = encoder().tokenizer().tokenize("Whales breathe.");
+    assertEquals(3, whales.size(), whales.toString());
+    assertArrayEquals(ids(cls, call.subList(0, 5), sep, whales, pad, sep), pair.tokens());
+    assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1}, pair.mask());
+    assertArrayEquals(new int[] {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1}, pair.segments());
+
+    // the compact layout, on request: each [SEP] right after its text
+    EncoderProbedModel compact = p.withLayout(PairAlignment.Layout.COMPACT);
+    assertEquals(PairAlignment.Layout.OFFICIAL, p.layout());
+    ProbeExample c = compact.example("Call me Ishmael.", 1);
+    assertArrayEquals(ids(cls, call, sep, pad, pad, pad, pad), c.tokens());
+    assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, c.mask());
+    ProbeExample cp = compact.glue(List.of(new GlueTsv.Row("1", "Call me Ishmael.", "Whales breathe.", 1))).get(0);
+    assertEquals(sep, cp.tokens()[5]);
+    assertEquals(encoder().tokenizer().id(whales.get(0)), cp.tokens()[6]);
+    assertEquals(1, cp.segments()[6]);
+    assertEquals(sep, cp.tokens()[11]);
+    assertEquals(0, cp.mask()[10]);
     var e = assertThrows(IllegalArgumentException.class,
         () -> p.glue(List.of(new GlueTsv.Row("7", "No label here.", null, -1))));
     assertTrue(e.getMessage().contains("7"), e.getMessage());
@@ -115,7 +141,8 @@ class EncoderProbedModelTest {
 
   @Test
   void hiddenStatesAreTheEncodersOwnAndLeaveNothingBehind() {
-    EncoderProbedModel p = EncoderProbedModel.of(encoder(), 24);
+    // compact: the tokenizer's own layout, which the encoder's batch path uses too
+    EncoderProbedModel p = EncoderProbedModel.of(encoder(), 24).withLayout(PairAlignment.Layout.COMPACT);
     assertEquals(6, p.layers());
     assertEquals(12, p.heads(0));
     assertEquals(72, p.totalHeads());
@@ -142,8 +169,8 @@ class EncoderProbedModelTest {
    */
   @Test
   void constantMatricesEqualAFloat64MeanOfRecordedMaps() {
-    int T = 24; // every sentence fits: the recorded maps are of the same tokens
-    EncoderProbedModel p = EncoderProbedModel.of(encoder(), T);
+    int T = 24; // every sentence fits: the recorded maps are of the same tokens, at the same positions
+    EncoderProbedModel p = EncoderProbedModel.of(encoder(), T).withLayout(PairAlignment.Layout.COMPACT);
     int live = TrainingTestSupport.countResources(owner);
     ConstantMatrices C = ConstantMatrices.compute(p, p.name(), examples(p, TEXTS), 2); // batches of 2 and 1
     assertEquals(live, TrainingTestSupport.countResources(owner), "arrays left in the encoder's manager");

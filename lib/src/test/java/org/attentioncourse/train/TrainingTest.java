@@ -110,6 +110,57 @@ class TrainingTest {
   }
 
   @Test
+  void aSpikeAtTheEndIsNotWhatTheRunReturns() {
+    Splits data = Splits.generate(REVERSE, 1000, 100, 100, 3);
+    TransformerModel model = small(REVERSE);
+    // two steps before the end the weights are blown up by hand: the last validation check is far worse
+    TrainResult r = Training.run(model, REVERSE, data, quick(60).evalEvery(20).listener((step, loss, trainer) -> {
+      if (step == 58) {
+        for (var p : trainer.getModel().getBlock().getParameters()) {
+          p.getValue().getArray().muli(40);
+        }
+      }
+    }));
+    try (r) {
+      List<TrainResult.Checkpoint> v = r.validation();
+      assertEquals(List.of(20, 40, 60), v.stream().map(TrainResult.Checkpoint::step).toList());
+      assertTrue(Training.better(v.get(1).evaluation(), v.get(2).evaluation()), "the spike made step 60 worse: " + v);
+      assertEquals(40, r.keptStep(), "the best check is kept");
+      // the returned model is the one of step 40: its validation score is the one measured then
+      try (NDManager m = NDManager.newBaseManager()) {
+        Evaluation again = Evaluation.of(model, REVERSE, data.validation(), m, 16);
+        assertEquals(v.get(1).evaluation().bitsPerToken(), again.bitsPerToken(), 1e-4);
+      }
+    }
+    // keepBest(false): the last step's parameters, spike and all
+    TransformerModel other = small(REVERSE);
+    try (TrainResult last = Training.run(other, REVERSE, data, quick(60).evalEvery(20).keepBest(false)
+        .listener((step, loss, trainer) -> {
+          if (step == 58) {
+            for (var p : trainer.getModel().getBlock().getParameters()) {
+              p.getValue().getArray().muli(40);
+            }
+          }
+        }))) {
+      assertEquals(60, last.keptStep());
+    }
+  }
+
+  @Test
+  void theScheduleWarmsUpThenDecays() {
+    TrainConfig c = TrainConfig.defaults().steps(200).learningRate(1e-3);
+    assertEquals(10, c.warmup(), "5 % of the steps");
+    assertTrue(c.learningRateAt(1) < c.learningRateAt(5) && c.learningRateAt(5) < c.learningRateAt(10));
+    assertEquals(1e-3, c.learningRateAt(10), 1e-9, "the full rate once warm");
+    assertTrue(c.learningRateAt(100) < 1e-3 && c.learningRateAt(100) > 1e-4);
+    assertEquals(1e-4, c.learningRateAt(200), 1e-9, "a tenth of the rate at the last step");
+    TrainConfig flat = TrainConfig.defaults().steps(200).learningRate(1e-3).constantLearningRate();
+    assertEquals(0, flat.warmup());
+    assertEquals(1e-3, flat.learningRateAt(1), 1e-9);
+    assertEquals(1e-3, flat.learningRateAt(200), 1e-9);
+  }
+
+  @Test
   void anInterruptedModelCanBeEvaluatedAndTrainedFurther() {
     Splits data = Splits.generate(REVERSE, 400, 20, 40, 3);
     TransformerModel model = small(REVERSE);
