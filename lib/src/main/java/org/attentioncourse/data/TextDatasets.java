@@ -120,7 +120,10 @@ public final class TextDatasets {
    * The course's data folder: the system property {@value #DATA_DIR_PROPERTY}, else the environment variable
    * {@value #DATA_DIR_ENV}, else {@code data/} under the system property {@value #HOME_PROPERTY} (the kernel
    * and the Maven build set it), else {@code data/} in the nearest folder at or above the working directory
-   * that holds the {@code course} script.
+   * that holds the {@code course} script, else a {@code data/} folder that exists in the working directory (the
+   * convention of a student's own project: {@code lib/student-project/} has one).
+   *
+   * @throws IllegalStateException naming {@value #DATA_DIR_ENV} when none of these gives a folder
    */
   public static Path defaultDataDir() {
     String dir = System.getProperty(DATA_DIR_PROPERTY);
@@ -139,10 +142,14 @@ public final class TextDatasets {
         return p.resolve("data");
       }
     }
+    Path local = Paths.get("data").toAbsolutePath();
+    if (Files.isDirectory(local)) {
+      return local;
+    }
     throw new IllegalStateException(
-        "cannot tell where the course's data/ folder is (working directory " + Paths.get("").toAbsolutePath()
-            + "): set -D" + HOME_PROPERTY + "=<the course folder> or " + DATA_DIR_ENV
-            + "=<a folder>, or pass the folder to mobyDick(Path)");
+        "no data folder: set " + DATA_DIR_ENV + "=<a folder> (or -D" + DATA_DIR_PROPERTY + "=<a folder>), or"
+            + " create data/ in the working directory (" + Paths.get("").toAbsolutePath() + "); the datasets are"
+            + " fetched into it the first time (the course's own is data/ beside its ./course script)");
   }
 
   /** {@link #mobyDick(Path)} in {@link #defaultDataDir()}. */

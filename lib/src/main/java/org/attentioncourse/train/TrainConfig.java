@@ -14,6 +14,9 @@ public final class TrainConfig {
   /** The seed every run uses unless told otherwise: runs are reproducible by default. */
   public static final long DEFAULT_SEED = 42L;
 
+  /** The longest default warm-up, in steps. */
+  public static final int MAX_DEFAULT_WARMUP = 100;
+
   private int steps = CourseScale.current().pick(300, 1500, 6000);
   private int batchSize = 32;
   private double learningRate = 1e-3;
@@ -25,7 +28,7 @@ public final class TrainConfig {
   private boolean progress = true;
   private boolean quiet = false;
   private StepListener listener;
-  private int warmupSteps = -1; // -1: 5 % of the steps
+  private int warmupSteps = -1; // -1: 5 % of the steps, at most MAX_DEFAULT_WARMUP
   private double decayTo = 0.1;
   private boolean constantRate = false;
   private boolean keepBest = true;
@@ -68,8 +71,9 @@ public final class TrainConfig {
   }
 
   /**
-   * Steps of linear warm-up from 0 to the learning rate (default: 5 % of the steps, at least 1). Adam's first steps
-   * use moment estimates from a handful of batches; a full-size step then can throw the weights far off.
+   * Steps of linear warm-up from 0 to the learning rate (default: 5 % of the steps, at least 1 and at most {@value
+   * #MAX_DEFAULT_WARMUP}, so that a run asked for a million steps and stopped early has still learned). Adam's first
+   * steps use moment estimates from a handful of batches; a full-size step then can throw the weights far off.
    */
   public TrainConfig warmupSteps(int n) {
     if (n < 0) {
@@ -211,7 +215,9 @@ public final class TrainConfig {
 
   /** Warm-up steps of this run (0 with a constant rate). */
   public int warmup() {
-    return constantRate ? 0 : warmupSteps >= 0 ? Math.min(warmupSteps, steps) : Math.max(1, steps / 20);
+    return constantRate ? 0
+        : warmupSteps >= 0 ? Math.min(warmupSteps, steps)
+        : Math.min(MAX_DEFAULT_WARMUP, Math.max(1, steps / 20));
   }
 
   /**

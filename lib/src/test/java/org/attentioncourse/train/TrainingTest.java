@@ -150,6 +150,8 @@ class TrainingTest {
   void theScheduleWarmsUpThenDecays() {
     TrainConfig c = TrainConfig.defaults().steps(200).learningRate(1e-3);
     assertEquals(10, c.warmup(), "5 % of the steps");
+    assertEquals(100, TrainConfig.defaults().steps(1_000_000).warmup(), "at most 100 steps by default");
+    assertEquals(1, TrainConfig.defaults().steps(10).warmup());
     assertTrue(c.learningRateAt(1) < c.learningRateAt(5) && c.learningRateAt(5) < c.learningRateAt(10));
     assertEquals(1e-3, c.learningRateAt(10), 1e-9, "the full rate once warm");
     assertTrue(c.learningRateAt(100) < 1e-3 && c.learningRateAt(100) > 1e-4);
