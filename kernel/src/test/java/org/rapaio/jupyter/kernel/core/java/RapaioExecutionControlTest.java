@@ -90,8 +90,9 @@ class RapaioExecutionControlTest {
       control.interrupt();
       Object outcome = spinning.get(15, TimeUnit.SECONDS);
       assertTrue(outcome instanceof UserException, "the cell ends with an error: " + outcome);
-      assertTrue(((UserException) outcome).getMessage().contains("stopped by force")
-          || ((UserException) outcome).getMessage().contains("may still be running"), outcome.toString());
+      // JDK 17 to 19 still have Thread.stop: the loop is stopped; later JDKs can only leave it running
+      String expected = Runtime.version().feature() < 20 ? "stopped by force" : "may still be running";
+      assertTrue(((UserException) outcome).getMessage().contains(expected), outcome.toString());
       assertEquals(42, run("answer"));
     } finally {
       Cells.spin = false;
